@@ -1,0 +1,31 @@
+/** The process-facing edges a command uses: output streams, environment, terminal facts. */
+import { styleText } from 'node:util';
+
+/** What a command may touch of the outside world; tests and the CLI pass the real process. */
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** The real process. */
+export function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** Colour only on a TTY, never with NO_COLOR or --no-color. */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true;
+}
+
+/** A colouring function, or the identity when colour is off. */
+export type Paint = (style: Parameters<typeof styleText>[0], text: string) => string;
+
+/** Returns a painter that colours only when `enabled`. */
+export function painter(enabled: boolean): Paint {
+  return enabled ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
+}

@@ -1,0 +1,65 @@
+/** The webhook vocabulary shared by the manifest, the API client, the planner and the renderers. */
+
+/** Event types RD Station accepts for a webhook. */
+export const EVENT_TYPES = [
+  'WEBHOOK.CONVERTED',
+  'WEBHOOK.MARKED_OPPORTUNITY',
+  'crm_deal_created',
+  'crm_deal_updated',
+  'crm_deal_deleted',
+] as const;
+
+/** Relations RD Station can include in a delivery. */
+export const RELATIONS = ['COMPANY', 'CONTACT_FUNNEL'] as const;
+
+/** The only event type that takes `event_identifiers`. */
+export const CONVERSION_EVENT = 'WEBHOOK.CONVERTED';
+
+/** Server-set fields: never sent, never diffed. */
+export const SERVER_FIELDS = ['uuid', 'created_at', 'updated_at', 'platform_account_id', 'source', 'status'] as const;
+
+/**
+ * The fields of a webhook a request can set, normalized: strings trimmed, sets sorted and de-duplicated,
+ * a missing array empty. Remote event types are plain strings because RD may add new ones.
+ */
+export interface WebhookSpec {
+  event_type: string;
+  entity_type: string;
+  url: string;
+  http_method: string;
+  event_identifiers: string[];
+  include_relations: string[];
+}
+
+/** A webhook as the account lists it: the spec plus the fields only the server sets. */
+export interface RemoteWebhook extends WebhookSpec {
+  uuid: string;
+  status?: string;
+  source?: string;
+  created_at?: string;
+  updated_at?: string;
+  /** Kept as the text received: the documented value exceeds Number.MAX_SAFE_INTEGER. */
+  platform_account_id?: string;
+}
+
+/** The key RD keeps unique across an account. */
+export function identityKey(w: Pick<WebhookSpec, 'event_type' | 'url'>): string {
+  return `${w.event_type} ${w.url}`;
+}
+
+/** A set as rdhooks stores it: trimmed, de-duplicated, sorted. */
+export function normalizeSet(values: readonly string[] | undefined | null): string[] {
+  return [...new Set((values ?? []).map((v) => v.trim()))].sort();
+}
+
+/** The spec with defaults filled in and sets normalized. */
+export function normalizeSpec(spec: Partial<WebhookSpec> & Pick<WebhookSpec, 'event_type' | 'url'>): WebhookSpec {
+  return {
+    event_type: spec.event_type.trim(),
+    entity_type: spec.entity_type?.trim() || 'CONTACT',
+    url: spec.url.trim(),
+    http_method: spec.http_method?.trim() || 'POST',
+    event_identifiers: normalizeSet(spec.event_identifiers),
+    include_relations: normalizeSet(spec.include_relations),
+  };
+}
