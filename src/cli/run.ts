@@ -4,6 +4,11 @@ import { UserError, InterruptedError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIo, type Io } from './io.js';
 import validate from './commands/validate.js';
+import plan from './commands/plan.js';
+import apply from './commands/apply.js';
+import exportCommand from './commands/export.js';
+import pin from './commands/pin.js';
+import emulator from './commands/emulator.js';
 
 /** Exit codes: see README "Exit codes". */
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
@@ -19,7 +24,7 @@ export interface Command {
   handler(argv: Record<string, unknown>, io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [validate];
+const COMMANDS: Command[] = [validate, plan, apply, exportCommand, pin, emulator];
 
 /** A command line yargs could not accept. */
 class UsageError extends UserError {
