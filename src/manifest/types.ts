@@ -14,6 +14,8 @@ export interface Diagnostic extends SourcePosition {
   /** Stable machine-readable code, e.g. `duplicate-url`. */
   code: string;
   message: string;
+  /** Columns to underline in a code frame (on the same line); absent means one. Not part of the JSON output. */
+  length?: number;
 }
 
 /** An entry of `webhooks:` as the user typed it (after interpolation, before defaults). */

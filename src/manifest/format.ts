@@ -1,0 +1,108 @@
+/** Renderers of diagnostics: text with a code frame, JSON, GitHub workflow commands. Pure. */
+import { stripControl } from './quote.js';
+import type { Diagnostic, Manifest } from './types.js';
+
+/** Styles the text renderer asks for; the CLI's painter (util.styleText or identity) fits. */
+export type Style = 'red' | 'yellow' | 'bold' | 'dim' | 'cyan';
+
+/** Options of `formatText`. */
+export interface TextOptions {
+  /** The manifest's text, for code frames; without it only the message lines are printed. */
+  source?: string;
+  paint?: (style: Style, text: string) => string;
+}
+
+/** Each diagnostic as `FILE:LINE:COL: severity: message`, followed by the line before, the line, and a caret. */
+export function formatText(diagnostics: readonly Diagnostic[], options: TextOptions = {}): string {
+  const paint = options.paint ?? ((_s: Style, t: string) => t);
+  const lines = options.source?.split(/\r?\n/);
+  return diagnostics
+    .map((d) => {
+      const severity = paint(d.severity === 'error' ? 'red' : 'yellow', d.severity);
+      const head = `${paint('bold', `${stripControl(d.file)}:${d.line}:${d.column}`)}: ${severity}: ${d.message}\n`;
+      return head + (lines ? codeFrame(lines, d, paint) : '');
+    })
+    .join('');
+}
+
+function codeFrame(lines: string[], d: Diagnostic, paint: (s: Style, t: string) => string): string {
+  const line = lines[d.line - 1];
+  if (line === undefined) return '';
+  const width = String(d.line).length;
+  const gutter = (n: number | '') => paint('dim', `${String(n).padStart(width)} |`);
+  let out = '';
+  const before = lines[d.line - 2];
+  if (before !== undefined && before.trim() !== '') out += `  ${gutter(d.line - 1)} ${printable(before)}\n`;
+  out += `${paint(d.severity === 'error' ? 'red' : 'yellow', '>')} ${gutter(d.line)} ${printable(line)}\n`;
+  const available = Math.max(1, line.length - d.column + 1);
+  const caret = '^'.repeat(Math.max(1, Math.min(d.length ?? 1, available)));
+  out += `  ${gutter('')} ${' '.repeat(d.column - 1)}${paint(d.severity === 'error' ? 'red' : 'yellow', caret)}\n`;
+  return `${out}\n`;
+}
+
+/** A source line safe for a terminal; one character per character, so the caret stays aligned. */
+function printable(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
+/** The last line of `rdhooks validate`: `FILE: valid (4 webhooks, 1 warning)` or `FILE: 2 errors, 1 warning`. */
+export function formatSummary(file: string, diagnostics: readonly Diagnostic[], manifest?: Manifest): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const name = stripControl(file);
+  if (errors > 0 || !manifest) {
+    return `${name}: ${[count(errors, 'error'), ...(warnings ? [count(warnings, 'warning')] : [])].join(', ')}\n`;
+  }
+  const parts = [count(manifest.webhooks.length, 'webhook')];
+  if (manifest.absent.length) parts.push(`${manifest.absent.length} absent`);
+  if (warnings) parts.push(count(warnings, 'warning'));
+  return `${name}: valid (${parts.join(', ')})\n`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** One element of `rdhooks validate --format json`'s array; lines and columns are 1-based. */
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  severity: 'error' | 'warning';
+  /** Stable, e.g. `duplicate-url`; see the README's list of diagnostic codes. */
+  code: string;
+  message: string;
+}
+
+/** The diagnostics as a JSON array of `JsonDiagnostic` (an empty array when there are none), newline-terminated. */
+export function formatJson(diagnostics: readonly Diagnostic[]): string {
+  const out: JsonDiagnostic[] = diagnostics.map((d) => ({
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+  }));
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** GitHub Actions workflow commands, so each problem shows inline on a pull request's diff. */
+export function formatGithub(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const props = `file=${property(d.file)},line=${d.line},col=${d.column},title=${property(`rdhooks ${d.code}`)}`;
+      return `::${d.severity} ${props}::${data(d.message)}\n`;
+    })
+    .join('');
+}
+
+// Escaping as in @actions/core's command.ts: the message, then the properties, which also escape ":" and ",".
+function data(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function property(text: string): string {
+  return data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

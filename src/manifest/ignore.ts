@@ -1,0 +1,30 @@
+/** Matching webhooks against `ignore:` rules; shared by the manifest checks and the planner. */
+import type { IgnoreRule } from './types.js';
+
+/** The fields of a webhook an ignore rule can look at. */
+export interface IgnorableWebhook {
+  uuid?: string | undefined;
+  event_type?: string | undefined;
+  url?: string | undefined;
+}
+
+/** True when `url` matches `pattern`, where `*` stands for any run of characters (including none). */
+export function matchesUrlPattern(pattern: string, url: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 's').test(url);
+}
+
+/**
+ * True when every field `rule` gives matches `webhook`; a field the rule gives but the webhook lacks (an entry
+ * without uuid) does not match. uuids compare case-insensitively. A rule with no fields matches nothing.
+ */
+export function matchesIgnoreRule(rule: IgnoreRule, webhook: IgnorableWebhook): boolean {
+  if (rule.uuid === undefined && rule.event_type === undefined && rule.url === undefined) return false;
+  if (rule.uuid !== undefined && rule.uuid.toLowerCase() !== webhook.uuid?.toLowerCase()) return false;
+  if (rule.event_type !== undefined && rule.event_type !== webhook.event_type) return false;
+  if (rule.url !== undefined && (webhook.url === undefined || !matchesUrlPattern(rule.url, webhook.url))) return false;
+  return true;
+}

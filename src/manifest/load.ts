@@ -1,0 +1,113 @@
+/** Loading a manifest: read, parse, interpolate, check schema and rules, normalize. Never throws or prints. */
+import { resolve } from 'node:path';
+import { interpolateTree } from './interpolate.js';
+import type { Issue, Locate, Path } from './issue.js';
+import { normalizeManifest } from './normalize.js';
+import { parseManifest } from './parse.js';
+import { readManifestFile } from './read.js';
+import { checkRules } from './rules.js';
+import { checkSchema } from './schema.js';
+import type { Diagnostic, LoadResult, WrittenManifest } from './types.js';
+
+/** Options of `loadManifest`. */
+export interface LoadOptions {
+  /** Directory a relative `path` is read from; default the process's working directory. */
+  cwd?: string;
+}
+
+/**
+ * Loads the manifest at `path` (reported as given), with `${VAR}` taken from `env`. Resolves to every
+ * diagnostic found, sorted by position, and to the manifest only when none is an error.
+ */
+export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options: LoadOptions = {}): Promise<LoadResult> {
+  const read = await readManifestFile(resolve(options.cwd ?? process.cwd(), path), path);
+  if (!read.ok) return { diagnostics: [read.diagnostic] };
+  const { text, sha256 } = read;
+
+  const parsed = parseManifest(text, path);
+  const diagnostics = [...parsed.diagnostics];
+  if (parsed.value === undefined) return { diagnostics: sortDiagnostics(diagnostics), text };
+  const { locate } = parsed;
+
+  const interpolated = interpolateTree(parsed.value, env);
+  const lineStarts = lineStartsOf(text);
+  const cursor = new Map<string, number>();
+  for (const problem of interpolated.problems) {
+    const base = locate(problem.path);
+    // Point at the reference itself when the source spells it out, else at the start of the value.
+    const start = lineStarts[base.line - 1]! + base.column - 1;
+    const key = problem.path.join('\0');
+    const found = text.indexOf(problem.token, Math.max(start, cursor.get(key) ?? start));
+    const inside = found >= 0 && found < start + (base.length ?? 1);
+    if (inside) cursor.set(key, found + problem.token.length);
+    const where = inside ? { ...positionOf(lineStarts, found), length: problem.token.length } : base;
+    diagnostics.push(toDiagnostic({ path: problem.path, severity: 'error', code: problem.code, message: problem.message }, { ...where, file: path }));
+  }
+
+  const data = trimTree(interpolated.value);
+  // A value still holding an unresolved ${…} would fail other checks for that reason alone.
+  const unresolved = new Set(interpolated.problems.map((p) => p.path.join('\0')));
+  const lineOf = (p: Path): number => locate(p).line;
+  const issues = [...checkSchema(data), ...checkRules(data, lineOf)].filter((i) => !unresolved.has(i.path.join('\0')));
+  for (const issue of issues) diagnostics.push(toDiagnostic(issue, locate(issue.path, issue.at)));
+
+  const sorted = sortDiagnostics(dedupe(diagnostics));
+  if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted, text };
+  const manifest = normalizeManifest(data as WrittenManifest, { path, sha256, locate });
+  return { manifest, diagnostics: sorted, text };
+}
+
+function toDiagnostic(issue: Issue, where: ReturnType<Locate>): Diagnostic {
+  return {
+    file: where.file,
+    line: where.line,
+    column: where.column,
+    ...(where.length !== undefined ? { length: where.length } : {}),
+    severity: issue.severity,
+    code: issue.code,
+    message: issue.message,
+  };
+}
+
+/** Diagnostics in file order; stable, so problems at one spot keep the order they were found in. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/** Aliases make one node reachable by several paths; it is reported once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Strings trimmed everywhere, so " WEBHOOK.CONVERTED " from an environment variable still validates. */
+function trimTree(value: unknown): unknown {
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value)) return value.map(trimTree);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimTree(v)]));
+  }
+  return value;
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function positionOf(lineStarts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+}
