@@ -11,3 +11,6 @@ export interface WebhookApi {
   update(uuid: string, spec: WebhookSpec): Promise<RemoteWebhook>;
   delete(uuid: string): Promise<void>;
 }
+
+/** Where progress, notices and debug lines go; library code never prints. */
+export type Logger = (line: string) => void;

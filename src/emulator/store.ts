@@ -1,0 +1,343 @@
+/**
+ * The emulator's webhook store: RD Station's rules (validation, uniqueness, server-set fields) over plain data,
+ * answering with the statuses and bodies RD documents. MemoryWebhookApi puts the WebhookApi contract on top of it
+ * and is the in-memory fake unit tests use.
+ */
+import { randomUUID } from 'node:crypto';
+import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import type { WebhookApi } from '../rdstation/api.js';
+import { apiErrorFromResponse, targetUrlRejected, type Operation } from '../rdstation/errors.js';
+import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody, type WireWebhook } from '../rdstation/wire.js';
+
+/** An answer of the store: an HTTP status and a JSON body (none for 204). */
+export interface StoreReply {
+  status: number;
+  body?: unknown;
+}
+
+/** The platform_account_id of RD's documented example: larger than a JavaScript number can hold exactly. */
+export const DEFAULT_PLATFORM_ACCOUNT_ID = '818000000000436400';
+
+/** Options of a store. */
+export interface StoreOptions {
+  /** Webhooks to start with, as RD lists them; legacy objects (no status, timestamps…) are kept as they are. */
+  seed?: readonly WireWebhook[];
+  platformAccountId?: string;
+  now?: () => number;
+  newUuid?: () => string;
+  /** When set, a create first asks it whether the target URL answers 2xx; false means RD's 401. */
+  validateUrl?: (url: string) => Promise<boolean>;
+}
+
+const NOT_FOUND: StoreReply = {
+  status: 404,
+  body: { errors: { error_type: 'RESOURCE_NOT_FOUND', error_message: 'Webhook not found.' } },
+};
+
+/** The body RD answers when a create's target URL does not answer 2xx (it does not say why). */
+export const URL_VALIDATION_FAILED: StoreReply = {
+  status: 401,
+  body: { errors: { error_type: 'UNAUTHORIZED', error_message: 'Invalid token.' } },
+};
+
+/** The refusal of a second webhook with the same (event_type, url). RD's status and body are undocumented: 422 here. */
+export const DUPLICATE_MESSAGE = 'Não é permitido o cadastro de URLs duplicadas para o mesmo event_type.';
+
+interface RuleError {
+  error_type: string;
+  error_message: string;
+  path: string;
+  validation_rules?: { valid_options: string[] };
+}
+
+function validateBody(body: unknown): RuleError[] | 'malformed' {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'malformed';
+  const o = body as Record<string, unknown>;
+  const errors: RuleError[] = [];
+  const enumField = (key: string, options: readonly string[]): void => {
+    const v = o[key];
+    const path = `$.body.${key}`;
+    if (v === undefined || v === null || v === '') errors.push({ error_type: 'CANNOT_BE_NULL', error_message: 'Cannot be null.', path });
+    else if (typeof v !== 'string') errors.push({ error_type: 'MUST_BE_STRING', error_message: 'Must be string.', path });
+    else if (!options.includes(v)) {
+      errors.push({ error_type: 'INVALID_OPTION', error_message: 'Must be one of the valid options.', validation_rules: { valid_options: [...options] }, path });
+    }
+  };
+  enumField('event_type', EVENT_TYPES);
+  enumField('entity_type', ['CONTACT']);
+  enumField('http_method', ['POST']);
+  const url = o.url;
+  if (url === undefined || url === null || url === '') errors.push({ error_type: 'CANNOT_BE_NULL', error_message: 'Cannot be null.', path: '$.body.url' });
+  else if (typeof url !== 'string') errors.push({ error_type: 'MUST_BE_STRING', error_message: 'Must be string.', path: '$.body.url' });
+  else if (!/^https?:\/\/\S+$/i.test(url)) errors.push({ error_type: 'INVALID_FORMAT', error_message: 'Must be a valid URL.', path: '$.body.url' });
+  for (const key of ['event_identifiers', 'include_relations']) {
+    const v = o[key];
+    if (v === undefined || v === null) continue;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+      errors.push({ error_type: 'MUST_BE_ARRAY_OF_STRINGS', error_message: 'Must be an array of strings.', path: `$.body.${key}` });
+    }
+  }
+  if (Array.isArray(o.include_relations)) {
+    for (const r of o.include_relations) {
+      if (typeof r === 'string' && !(RELATIONS as readonly string[]).includes(r)) {
+        errors.push({ error_type: 'INVALID_OPTION', error_message: 'Must be one of the valid options.', validation_rules: { valid_options: [...RELATIONS] }, path: '$.body.include_relations' });
+        break;
+      }
+    }
+  }
+  // The docs allow event_identifiers only for conversions; a strict emulator catches a client that sends more.
+  if (Array.isArray(o.event_identifiers) && o.event_identifiers.length > 0 && o.event_type !== CONVERSION_EVENT) {
+    errors.push({ error_type: 'INVALID_FIELD', error_message: `Only allowed when event_type is ${CONVERSION_EVENT}.`, path: '$.body.event_identifiers' });
+  }
+  return errors;
+}
+
+/** RD lists sets in its own order, not the order sent (the documented example shows this): reverse them. */
+function serverOrder(v: unknown): string[] {
+  return Array.isArray(v) ? [...(v as string[])].reverse() : [];
+}
+
+/** The store: webhooks by uuid, in creation order. */
+export class EmulatorStore {
+  private readonly webhooks = new Map<string, WireWebhook>();
+  private readonly now: () => number;
+  private readonly newUuid: () => string;
+  readonly platformAccountId: string;
+  /** Replaceable at run time (the emulator's --validate-urls fault). */
+  validateUrl: ((url: string) => Promise<boolean>) | undefined;
+  /** Called after every change, before the reply is sent (the emulator persists its state here). */
+  onChange: (() => Promise<void>) | undefined;
+
+  constructor(options: StoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.newUuid = options.newUuid ?? randomUUID;
+    this.platformAccountId = options.platformAccountId ?? DEFAULT_PLATFORM_ACCOUNT_ID;
+    this.validateUrl = options.validateUrl;
+    for (const w of options.seed ?? []) this.load(w);
+  }
+
+  /** Adds a webhook exactly as given (a seed or saved state): legacy fields stay missing. */
+  load(w: WireWebhook): void {
+    if (typeof w.event_type !== 'string' || typeof w.url !== 'string') {
+      throw new Error(`a seeded webhook needs "event_type" and "url" strings: ${JSON.stringify(w)}`);
+    }
+    const uuid = typeof w.uuid === 'string' && w.uuid ? w.uuid : this.newUuid();
+    const copy: WireWebhook = { ...w, uuid };
+    if (typeof copy.platform_account_id === 'number') copy.platform_account_id = String(copy.platform_account_id);
+    this.webhooks.set(uuid, copy);
+  }
+
+  /** Every webhook, as stored (for state files and tests). */
+  snapshot(): WireWebhook[] {
+    return [...this.webhooks.values()].map((w) => structuredClone(w));
+  }
+
+  /** Sets a webhook's status, as RD does when it suspends a failing target; false when there is no such uuid. */
+  async setStatus(uuid: string, status: string): Promise<boolean> {
+    const w = this.webhooks.get(uuid);
+    if (!w) return false;
+    w.status = status;
+    await this.onChange?.();
+    return true;
+  }
+
+  /** Marks a webhook suspended. */
+  suspend(uuid: string): Promise<boolean> {
+    return this.setStatus(uuid, 'suspended');
+  }
+
+  /** Removes every webhook. */
+  async clear(): Promise<void> {
+    this.webhooks.clear();
+    await this.onChange?.();
+  }
+
+  list(): StoreReply {
+    return { status: 200, body: { webhooks: this.snapshot() } };
+  }
+
+  get(uuid: string): StoreReply {
+    const w = this.webhooks.get(uuid);
+    return w ? { status: 200, body: structuredClone(w) } : NOT_FOUND;
+  }
+
+  async create(body: unknown): Promise<StoreReply> {
+    const invalid = this.check(body, undefined);
+    if (invalid) return invalid;
+    const o = body as WireWebhook;
+    if (this.validateUrl && !(await this.validateUrl(o.url as string))) return URL_VALIDATION_FAILED;
+    // Checked again: another create may have landed while the target URL was being called.
+    const taken = this.check(body, undefined);
+    if (taken) return taken;
+    const stamp = new Date(this.now()).toISOString();
+    const w: WireWebhook = {
+      uuid: this.newUuid(),
+      ...this.fields(o),
+      created_at: stamp,
+      updated_at: stamp,
+      platform_account_id: this.platformAccountId,
+      status: 'active',
+    };
+    this.webhooks.set(w.uuid as string, w);
+    await this.onChange?.();
+    return { status: 201, body: structuredClone(w) };
+  }
+
+  async update(uuid: string, body: unknown): Promise<StoreReply> {
+    const w = this.webhooks.get(uuid);
+    if (!w) return NOT_FOUND;
+    const invalid = this.check(body, uuid);
+    if (invalid) return invalid;
+    const next: WireWebhook = {
+      ...w,
+      ...this.fields(body as WireWebhook),
+      updated_at: new Date(this.now()).toISOString(),
+      platform_account_id: w.platform_account_id ?? this.platformAccountId,
+      // No request field sets status: an update leaves it as it was.
+      status: w.status ?? 'active',
+    };
+    this.webhooks.set(uuid, next);
+    await this.onChange?.();
+    return { status: 200, body: structuredClone(next) };
+  }
+
+  async delete(uuid: string): Promise<StoreReply> {
+    if (!this.webhooks.delete(uuid)) return NOT_FOUND;
+    await this.onChange?.();
+    return { status: 204 };
+  }
+
+  private fields(o: WireWebhook): WireWebhook {
+    const eventType = o.event_type as string;
+    return {
+      event_type: eventType,
+      entity_type: o.entity_type,
+      url: o.url,
+      http_method: o.http_method,
+      event_identifiers: eventType === CONVERSION_EVENT ? serverOrder(o.event_identifiers) : [],
+      include_relations: serverOrder(o.include_relations),
+      source: eventType.startsWith('crm_') ? 'CRM' : 'MKT',
+    };
+  }
+
+  private check(body: unknown, self: string | undefined): StoreReply | undefined {
+    const errors = validateBody(body);
+    if (errors === 'malformed') {
+      return { status: 400, body: { errors: { error_type: 'BAD_REQUEST', error_message: 'Could not parse the body of the request according to the provided Content-Type.' } } };
+    }
+    if (errors.length) return { status: 400, body: { errors } };
+    const o = body as { event_type: string; url: string };
+    for (const w of this.webhooks.values()) {
+      if (w.uuid !== self && w.event_type === o.event_type && w.url === o.url) {
+        return { status: 422, body: { errors: [{ error_type: 'DUPLICATED_URL', error_message: DUPLICATE_MESSAGE, path: '$.body.url' }] } };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The five operations, as counted by MemoryWebhookApi. */
+export type ApiOperation = 'list' | 'get' | 'create' | 'update' | 'delete';
+
+/** One call MemoryWebhookApi received. */
+export interface ApiCall {
+  op: ApiOperation;
+  uuid?: string;
+  spec?: WebhookSpec;
+}
+
+const WEBHOOKS = '/integrations/webhooks';
+
+/**
+ * The in-memory WebhookApi: the emulator's store behind the same wire format and error parsing as the HTTP client,
+ * so the contract tests hold for both. Counts and logs every call for tests that assert exact API traffic.
+ */
+export class MemoryWebhookApi implements WebhookApi {
+  readonly store: EmulatorStore;
+  /** Every call in order. */
+  readonly log: ApiCall[] = [];
+  /** Errors to throw on the next calls of an operation, before touching the store. */
+  private readonly failures = new Map<ApiOperation, Error[]>();
+
+  constructor(options: StoreOptions | EmulatorStore = {}) {
+    this.store = options instanceof EmulatorStore ? options : new EmulatorStore(options);
+  }
+
+  /** How many calls of each operation were made. */
+  get calls(): Record<ApiOperation, number> {
+    const counts: Record<ApiOperation, number> = { list: 0, get: 0, create: 0, update: 0, delete: 0 };
+    for (const c of this.log) counts[c.op]++;
+    return counts;
+  }
+
+  /** The create, update and delete calls, in order. */
+  writes(): ApiCall[] {
+    return this.log.filter((c) => c.op !== 'list' && c.op !== 'get');
+  }
+
+  /** Forgets the call log. */
+  resetCalls(): void {
+    this.log.length = 0;
+  }
+
+  /** Makes the next call of `op` throw `error` (queue several to fail several calls). */
+  failNext(op: ApiOperation, error: Error): void {
+    this.failures.set(op, [...(this.failures.get(op) ?? []), error]);
+  }
+
+  /** Marks a webhook suspended, as RD does with a failing target. */
+  suspend(uuid: string): Promise<boolean> {
+    return this.store.suspend(uuid);
+  }
+
+  async list(): Promise<RemoteWebhook[]> {
+    this.record({ op: 'list' });
+    return listFromWire(roundTrip(this.reply(this.store.list(), 'list', 'GET', WEBHOOKS)));
+  }
+
+  async get(uuid: string): Promise<RemoteWebhook> {
+    this.record({ op: 'get', uuid });
+    return fromWire(roundTrip(this.reply(this.store.get(uuid), 'get', 'GET', `${WEBHOOKS}/${uuid}`)));
+  }
+
+  async create(spec: WebhookSpec): Promise<RemoteWebhook> {
+    this.record({ op: 'create', spec: structuredClone(spec) });
+    const reply = await this.store.create(roundTrip(toRequestBody(spec)));
+    // As in the HTTP client: no credentials can be wrong here, so a 401 on create is the target URL.
+    if (reply.status === 401) throw targetUrlRejected(spec.url, 'POST', WEBHOOKS, stringifyWithLargeIds(reply.body));
+    return fromWire(roundTrip(this.reply(reply, 'create', 'POST', WEBHOOKS)));
+  }
+
+  async update(uuid: string, spec: WebhookSpec): Promise<RemoteWebhook> {
+    this.record({ op: 'update', uuid, spec: structuredClone(spec) });
+    const path = `${WEBHOOKS}/${uuid}`;
+    return fromWire(roundTrip(this.reply(await this.store.update(uuid, roundTrip(toRequestBody(spec))), 'update', 'PUT', path)));
+  }
+
+  async delete(uuid: string): Promise<void> {
+    this.record({ op: 'delete', uuid });
+    this.reply(await this.store.delete(uuid), 'delete', 'DELETE', `${WEBHOOKS}/${uuid}`);
+  }
+
+  private record(call: ApiCall): void {
+    this.log.push(call);
+    const queued = this.failures.get(call.op);
+    const next = queued?.shift();
+    if (next) throw next;
+  }
+
+  private reply(reply: StoreReply, op: Operation, method: string, path: string): unknown {
+    if (reply.status >= 200 && reply.status < 300) return reply.body;
+    throw apiErrorFromResponse({ status: reply.status, body: stringifyWithLargeIds(reply.body ?? ''), method, path, operation: op });
+  }
+}
+
+/** Through JSON text and back, as over HTTP: no shared references, large ids kept as text. */
+function roundTrip(value: unknown): unknown {
+  return value === undefined ? undefined : parseJsonLossless(stringifyWithLargeIds(value));
+}
+
+/** An in-memory WebhookApi seeded with `webhooks` (RemoteWebhook or RD's wire objects). */
+export function createMemoryApi(webhooks: readonly (RemoteWebhook | WireWebhook)[] = [], options: Omit<StoreOptions, 'seed'> = {}): MemoryWebhookApi {
+  return new MemoryWebhookApi({ ...options, seed: webhooks as WireWebhook[] });
+}

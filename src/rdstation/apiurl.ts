@@ -1,0 +1,34 @@
+/** The API base URL: the default, and the rule that plain http is only for loopback hosts. */
+import { UserError } from '../errors.js';
+
+/** RD Station's API. */
+export const DEFAULT_API_URL = 'https://api.rd.services';
+
+/** Whether a host name is this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Checks and normalizes an API URL (no trailing slash); plain http is refused except for loopback hosts. */
+export function checkApiUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new UserError(`The API URL "${raw}" is not a URL.`, `Set RDSTATION_API_URL or --api-url to e.g. ${DEFAULT_API_URL}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UserError(`The API URL "${raw}" must use https.`, `Set RDSTATION_API_URL or --api-url to e.g. ${DEFAULT_API_URL}.`);
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new UserError(
+      `Refusing plain http for ${url.host}: tokens would cross the network unencrypted.`,
+      'Use an https:// API URL; plain http:// is only allowed for loopback hosts (localhost, 127.0.0.1, ::1), such as the emulator.',
+    );
+  }
+  if (url.search || url.hash) {
+    throw new UserError(`The API URL "${raw}" must not have a query or fragment.`, `Set it to the base URL only, e.g. ${DEFAULT_API_URL}.`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,293 @@
+/** ApiError: every error body RD Station documents, parsed into one typed error that says what to do. */
+import { UserError } from '../errors.js';
+
+/** One field-level problem reported by RD Station (`path` or the key of a field → errors map). */
+export interface FieldError {
+  field: string;
+  code?: string;
+  message: string;
+  validOptions?: string[];
+}
+
+/** What an error body says, whatever its shape. */
+export interface ParsedErrorBody {
+  code?: string;
+  message?: string;
+  fieldErrors: FieldError[];
+  /** The rate-limit body's `remaining_time`, in milliseconds. */
+  remainingTimeMs?: number;
+  /** The body was an HTML page (a gateway's error page). */
+  html: boolean;
+}
+
+/** The API operation that failed; hints depend on it. */
+export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'token';
+
+/** Removes control characters so remote text cannot drive the terminal. */
+export function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isRecord(v: unknown): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? sanitize(v) : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** `$.body.event_type` and `body.client_secret` name the field `event_type` / `client_secret`. */
+function fieldName(path: string): string {
+  return path.replace(/^\$?\.?body\./, '').replace(/^\$\./, '');
+}
+
+function entryOf(v: unknown): { code?: string; message?: string; path?: string; validOptions?: string[] } | undefined {
+  if (!isRecord(v)) return undefined;
+  const rules = v.validation_rules;
+  const options = isRecord(rules) && Array.isArray(rules.valid_options) ? rules.valid_options.map(String) : undefined;
+  return { code: str(v.error_type), message: str(v.error_message), path: str(v.path), validOptions: options };
+}
+
+function fromEntries(list: unknown[], into: ParsedErrorBody): void {
+  const messages: string[] = [];
+  for (const item of list) {
+    if (typeof item === 'string') {
+      messages.push(sanitize(item));
+      continue;
+    }
+    const e = entryOf(item);
+    if (!e) continue;
+    into.code ??= e.code;
+    if (e.path) {
+      into.fieldErrors.push({ field: fieldName(e.path), code: e.code, message: e.message ?? e.code ?? 'invalid', ...(e.validOptions ? { validOptions: e.validOptions } : {}) });
+    }
+    const m = e.message ?? e.code;
+    if (m) messages.push(e.path ? `${fieldName(e.path)}: ${m}` : m);
+  }
+  if (messages.length) into.message = messages.join('; ');
+}
+
+/** `{"name": [{...}]}` and `{"label": {"pt-BR": [{...}]}}`: field → errors, nested maps joined with dots. */
+function fromFieldMap(map: Record<string, Json>, prefix: string, into: ParsedErrorBody): void {
+  for (const [key, value] of Object.entries(map)) {
+    const field = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        const e = entryOf(item);
+        const message = e ? (e.message ?? e.code) : str(item);
+        if (!message) continue;
+        into.fieldErrors.push({ field, code: e?.code, message });
+        into.code ??= e?.code;
+      }
+    } else if (isRecord(value)) {
+      fromFieldMap(value, field, into);
+    }
+  }
+}
+
+function htmlTitle(text: string): string | undefined {
+  const m = /<title[^>]*>([^<]*)<\/title>/i.exec(text);
+  return m?.[1] ? sanitize(m[1]) : undefined;
+}
+
+/** Parses any documented RD Station error body (or an HTML page, or nothing) into one shape. Pure. */
+export function parseErrorBody(text: string): ParsedErrorBody {
+  const out: ParsedErrorBody = { fieldErrors: [], html: false };
+  const trimmed = text.trim();
+  if (!trimmed) return out;
+  let body: unknown;
+  try {
+    body = JSON.parse(trimmed);
+  } catch {
+    if (/^<(!doctype|html|\?xml|head|body)/i.test(trimmed) || /<html[\s>]/i.test(trimmed)) {
+      out.html = true;
+      const title = htmlTitle(trimmed);
+      out.message = title ? `an HTML error page ("${title}")` : 'an HTML error page';
+    } else {
+      const s = sanitize(trimmed);
+      out.message = s.length > 200 ? `${s.slice(0, 200)}…` : s;
+    }
+    return out;
+  }
+  if (Array.isArray(body)) {
+    fromEntries(body, out);
+    return out;
+  }
+  if (!isRecord(body)) {
+    out.message = sanitize(String(body));
+    return out;
+  }
+  const errors = body.errors;
+  if (Array.isArray(errors)) {
+    fromEntries(errors, out);
+  } else if (isRecord(errors)) {
+    if ('error_type' in errors || 'error_message' in errors) {
+      out.code = str(errors.error_type);
+      out.message = str(errors.error_message);
+    } else {
+      fromFieldMap(errors, '', out);
+      if (out.fieldErrors.length) out.message = out.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ');
+    }
+  } else if (typeof errors === 'string') {
+    out.message = sanitize(errors);
+  } else if ('error_type' in body || 'error_message' in body) {
+    out.code = str(body.error_type);
+    out.message = str(body.error_message);
+  } else if (typeof body.error === 'string') {
+    // OAuth: {"error": "invalid_request", "error_description": "…"}; RDSM rate limit: {"error": "… exceeded …", "remaining_time": ms}
+    if (typeof body.error_description === 'string') {
+      out.code = sanitize(body.error);
+      out.message = sanitize(body.error_description);
+    } else {
+      out.message = sanitize(body.error);
+      if (/^[A-Za-z_]+$/.test(body.error)) out.code = body.error;
+    }
+  } else if (typeof body.message === 'string') {
+    out.message = sanitize(body.message);
+  }
+  if (typeof body.remaining_time === 'number' && body.remaining_time >= 0) out.remainingTimeMs = body.remaining_time;
+  return out;
+}
+
+/** Everything an ApiError carries. */
+export interface ApiErrorInit {
+  message: string;
+  hint?: string;
+  /** The HTTP status; undefined when no response arrived (connection error, timeout). */
+  status?: number;
+  code?: string;
+  serverMessage?: string;
+  fieldErrors?: FieldError[];
+  method: string;
+  path: string;
+  retryable: boolean;
+  /** A write whose connection broke after sending: it may or may not have happened; re-list to know. */
+  outcomeUnknown?: boolean;
+  retryAfterMs?: number;
+}
+
+/** An RD Station API call failed; `message` says what happened, `hint` what to do. */
+export class ApiError extends UserError {
+  override readonly name = 'ApiError';
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly serverMessage: string | undefined;
+  readonly fieldErrors: FieldError[];
+  readonly method: string;
+  readonly path: string;
+  readonly retryable: boolean;
+  readonly outcomeUnknown: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ApiErrorInit) {
+    super(init.message, init.hint);
+    this.status = init.status;
+    this.code = init.code;
+    this.serverMessage = init.serverMessage;
+    this.fieldErrors = init.fieldErrors ?? [];
+    this.method = init.method;
+    this.path = init.path;
+    this.retryable = init.retryable;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/** The code of the error raised when RD refuses a create because the target URL did not answer 2xx. */
+export const TARGET_URL_REJECTED = 'TARGET_URL_REJECTED';
+
+/** Whether a status is worth retrying later (rate limit, server failure). */
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Whether an error looks like RD's refusal of a second webhook with the same (event_type, url). */
+export function isDuplicateError(e: { status?: number; code?: string; serverMessage?: string }): boolean {
+  if (e.status === 409) return true;
+  const text = `${e.code ?? ''} ${e.serverMessage ?? ''}`;
+  return /DUPLICAT|ALREADY|TAKEN|UNIQUE|duplicad/i.test(text);
+}
+
+const CREDENTIAL_HINT =
+  'Check the credentials: RDSTATION_ACCESS_TOKEN may be expired, revoked or from another account; ' +
+  'or set RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN so rdhooks can refresh it.';
+
+function hintFor(status: number, op: Operation | undefined, duplicate: boolean): string | undefined {
+  if (op === 'token') {
+    if (status === 400 || status === 401 || status === 403) {
+      return 'Check RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN; if the refresh token was revoked, authorize the app again to get a new one.';
+    }
+  }
+  if (duplicate) {
+    return "RD Station keeps one webhook per (event_type, url): pin the existing webhook's uuid in the manifest instead of creating another, then plan again.";
+  }
+  switch (status) {
+    case 400:
+    case 422:
+      return 'Fix the fields named above in the manifest (see the documented values of event_type, url and include_relations), then plan again.';
+    case 401:
+      return CREDENTIAL_HINT;
+    case 403:
+      return 'The OAuth app is not allowed to manage webhooks in this account: check the user who authorized it and its permissions.';
+    case 404:
+      if (op === 'update') return 'The webhook was deleted outside rdhooks since the plan was made: run rdhooks plan again (it will plan a create).';
+      if (op === 'delete') return 'The webhook is already gone (deleted outside rdhooks): run rdhooks plan again to confirm.';
+      if (op === 'get') return 'No webhook with that uuid is visible to this integration: fix or remove the pinned uuid in the manifest.';
+      return 'Check RDSTATION_API_URL / --api-url: it does not look like the RD Station API.';
+    case 415:
+      return 'RD Station could not read the body rdhooks sent: this is a bug in rdhooks, please report it.';
+    case 429:
+      return "RD Station's rate limit was reached: wait a minute and run again, or lower --rate-limit (other integrations share the account's quota).";
+    default:
+      if (status >= 500) return 'RD Station is failing right now: try again later (rdhooks already retried where it was safe).';
+      return undefined;
+  }
+}
+
+/** Input of apiErrorFromResponse. */
+export interface ResponseErrorInput {
+  status: number;
+  body: string;
+  method: string;
+  path: string;
+  operation?: Operation;
+  retryAfterMs?: number;
+}
+
+/** Builds the ApiError for an HTTP error response, with a hint that says what to do. */
+export function apiErrorFromResponse(input: ResponseErrorInput): ApiError {
+  const parsed = parseErrorBody(input.body);
+  const duplicate = isDuplicateError({ status: input.status, code: parsed.code, serverMessage: parsed.message });
+  const what = parsed.message ? `${parsed.message}${parsed.code && !parsed.message.includes(parsed.code) ? ` (${parsed.code})` : ''}` : (parsed.code ?? 'no details');
+  return new ApiError({
+    message: `RD Station answered ${input.status} to ${input.method} ${input.path}: ${what}`,
+    hint: hintFor(input.status, input.operation, duplicate),
+    status: input.status,
+    code: parsed.code,
+    serverMessage: parsed.message,
+    fieldErrors: parsed.fieldErrors,
+    method: input.method,
+    path: input.path,
+    retryable: isTransientStatus(input.status),
+    retryAfterMs: input.retryAfterMs ?? parsed.remainingTimeMs,
+  });
+}
+
+/** The 401 RD answers to a create when its POST to the target URL did not get a 2xx: not a credentials problem. */
+export function targetUrlRejected(url: string, method: string, path: string, body: string): ApiError {
+  const parsed = parseErrorBody(body);
+  return new ApiError({
+    message: `RD Station refused to create the webhook for ${sanitize(url)}: it could not validate the target URL (RD POSTs to it on create and needs a 2xx answer; it answered 401)`,
+    hint: `The credentials were accepted. Make sure ${sanitize(url)} is reachable from the internet over https and answers 2xx to a JSON POST, then apply again.`,
+    status: 401,
+    code: TARGET_URL_REJECTED,
+    serverMessage: parsed.message,
+    fieldErrors: [],
+    method,
+    path,
+    retryable: false,
+  });
+}

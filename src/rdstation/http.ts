@@ -1,0 +1,295 @@
+/** The got implementation of WebhookApi: the only module that imports got. */
+import got, { RequestError } from 'got';
+import { VERSION } from '../version.js';
+import { identityKey, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import type { Logger, WebhookApi } from './api.js';
+import { TokenProvider, type Credentials, type TokenResponse } from './auth.js';
+import { ApiError, apiErrorFromResponse, parseErrorBody, sanitize, targetUrlRejected, type Operation } from './errors.js';
+import { tokenBucket, type RateLimiter } from './ratelimit.js';
+import { createRedactor } from './redact.js';
+import { backoffDelay, maybeSent, rateLimitWait, shouldRetry, type Headers } from './retry.js';
+import { fromWire, listFromWire, parseJsonLossless, toRequestBody, WireFormatError } from './wire.js';
+
+/** How to reach RD Station and how patient to be. */
+export interface HttpApiOptions {
+  /** Base URL, already checked with checkApiUrl. */
+  apiUrl: string;
+  auth: Credentials;
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Attempts per call, the first included. Default 5. */
+  maxAttempts?: number;
+  /** Budget of one call, retries and waits included. Default 120 s. */
+  deadlineMs?: number;
+  /** Client-side limit. Default 120 (RD's documented per-account limit). */
+  rateLimitPerMinute?: number;
+  /** Notices for the user (a new refresh token, …); always shown. */
+  logger?: Logger;
+  /** Per-request lines (method, path, status, duration, attempt), secrets redacted; only with --debug. */
+  debug?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  /** Replaces the token bucket (tests share one across clients). */
+  limiter?: RateLimiter;
+}
+
+/** Defaults of the knobs, also shown in --help. */
+export const HTTP_DEFAULTS = { timeoutMs: 30_000, maxAttempts: 5, deadlineMs: 120_000, rateLimitPerMinute: 120 } as const;
+
+const WEBHOOKS = '/integrations/webhooks';
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** Builds the RD Station client. No request is made until the first call. */
+export function createHttpApi(options: HttpApiOptions): WebhookApi {
+  const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? HTTP_DEFAULTS.maxAttempts);
+  const deadlineMs = options.deadlineMs ?? HTTP_DEFAULTS.deadlineMs;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  const limiter = options.limiter ?? tokenBucket(options.rateLimitPerMinute ?? HTTP_DEFAULTS.rateLimitPerMinute, { now, sleep });
+  const redact = createRedactor();
+  const notice: Logger = (line) => options.logger?.(redact(line));
+  const debug: Logger = (line) => options.debug?.(`debug: ${redact(line)}`);
+  /** Tokens that a successful response proved good. */
+  const proven = new Set<string>();
+
+  const auth = new TokenProvider(options.auth, exchangeToken, { notice, onSecret: redact.add, now });
+
+  async function send(method: string, path: string, token: string | undefined, body: unknown, timeout: number): Promise<Reply> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `rdhooks/${VERSION}` };
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await got(`${options.apiUrl}${path}`, {
+      method: method as 'GET',
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      followRedirect: false,
+      timeout: { request: Math.max(1, timeout) },
+      responseType: 'text',
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  function redactError(e: ApiError): ApiError {
+    return new ApiError({
+      message: redact(e.message),
+      hint: e.hint === undefined ? undefined : redact(e.hint),
+      status: e.status,
+      code: e.code,
+      serverMessage: e.serverMessage === undefined ? undefined : redact(e.serverMessage),
+      fieldErrors: e.fieldErrors.map((f) => ({ ...f, message: redact(f.message) })),
+      method: e.method,
+      path: e.path,
+      retryable: e.retryable,
+      outcomeUnknown: e.outcomeUnknown,
+      retryAfterMs: e.retryAfterMs,
+    });
+  }
+
+  /** One API call with rate limiting, 401 refresh, retries, backoff and the deadline. */
+  async function call(op: Operation, method: string, path: string, body?: unknown, targetUrl?: string): Promise<Reply> {
+    const deadline = now() + deadlineMs;
+    let attempt = 0;
+    let refreshed = false;
+    let earlierAttemptMayHaveLanded = false;
+    for (;;) {
+      attempt++;
+      const token = op === 'token' ? undefined : await auth.token();
+      await limiter.take();
+      const started = now();
+      debug(`→ ${method} ${path} (attempt ${attempt})`);
+      let reply: Reply;
+      try {
+        reply = await send(method, path, token, body, Math.min(timeoutMs, deadline - started));
+      } catch (err) {
+        const code = err instanceof RequestError ? err.code : undefined;
+        debug(`← ${method} ${path} failed: ${code ?? 'error'} after ${now() - started} ms (attempt ${attempt})`);
+        const landed = maybeSent(code);
+        earlierAttemptMayHaveLanded ||= landed;
+        const idempotent = method !== 'POST' || op === 'token';
+        if ((idempotent || shouldRetry(method, { kind: 'network', code })) && attempt < maxAttempts) {
+          const wait = backoffDelay(attempt, random);
+          if (now() + wait < deadline) {
+            await sleep(wait);
+            continue;
+          }
+        }
+        throw networkError(method, path, code, err, attempt, method === 'POST' && op !== 'token' && landed);
+      }
+      debug(`← ${method} ${path} ${reply.status} in ${now() - started} ms (attempt ${attempt})`);
+      if (reply.status >= 200 && reply.status < 300) {
+        if (token) proven.add(token);
+        return reply;
+      }
+      if (reply.status === 401 && op !== 'token' && token !== undefined) {
+        const expired = /error="?expired_token/i.test(
+          `${headerText(reply.headers['www-authenticate'])} ${headerText(reply.headers['x-amzn-remapped-www-authenticate'])}`,
+        );
+        // RD answers 401 to a create whose target URL does not answer 2xx: with a token just exchanged (or one
+        // that already worked) that cannot be the credentials.
+        if (op === 'create' && !expired && targetUrl !== undefined && (auth.fromExchange(token) || (proven.has(token) && (refreshed || !auth.canRefresh)))) {
+          throw redactError(targetUrlRejected(targetUrl, method, path, reply.body));
+        }
+        if (auth.canRefresh && !refreshed) {
+          refreshed = true;
+          debug(`${method} ${path}: 401${expired ? ' (token expired)' : ''}, refreshing the access token`);
+          await auth.refresh();
+          attempt--; // the refresh retry is not a failure of the call
+          continue;
+        }
+      }
+      if (op === 'delete' && reply.status === 404 && earlierAttemptMayHaveLanded) {
+        // An earlier attempt's connection broke after the server received it: the delete happened then.
+        debug(`${method} ${path}: 404 after an interrupted attempt, taking the earlier delete as done`);
+        return { ...reply, status: 204, body: '' };
+      }
+      const parsed = reply.status === 429 ? parseErrorBody(reply.body) : undefined;
+      const retryAfterMs = parsed ? rateLimitWait(reply.headers, parsed.remainingTimeMs, now()) : undefined;
+      const error = apiErrorFromResponse({ status: reply.status, body: reply.body, method, path, operation: op, retryAfterMs });
+      const idempotent = method !== 'POST' || op === 'token';
+      if (reply.status >= 500) earlierAttemptMayHaveLanded = true;
+      if ((idempotent ? error.retryable : shouldRetry(method, { kind: 'status', status: reply.status })) && attempt < maxAttempts) {
+        const wait = retryAfterMs ?? backoffDelay(attempt, random);
+        if (now() + wait < deadline) {
+          debug(`${method} ${path}: ${reply.status}, waiting ${wait} ms before attempt ${attempt + 1}`);
+          await sleep(wait);
+          continue;
+        }
+        throw redactError(giveUp(error, `the server asked to wait ${Math.ceil(wait / 1000)} s, beyond the ${Math.round(deadlineMs / 1000)} s deadline (--deadline)`));
+      }
+      if (error.retryable && attempt > 1) throw redactError(giveUp(error, `after ${attempt} attempts (--retries)`));
+      if (method === 'POST' && op === 'create' && reply.status >= 500) throw redactError(mayHaveLanded(error));
+      throw redactError(error);
+    }
+  }
+
+  function networkError(method: string, path: string, code: string | undefined, err: unknown, attempts: number, outcomeUnknown: boolean): ApiError {
+    const timedOut = code === 'ETIMEDOUT';
+    const what = timedOut ? 'timed out' : `failed (${code ?? (err instanceof Error ? sanitize(err.message) : 'network error')})`;
+    return redactError(
+      new ApiError({
+        message: `${method} ${path} ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''}`,
+        hint: outcomeUnknown
+          ? 'The connection broke after the request was sent, so the webhook may or may not have been created: run rdhooks plan to see the account as it is now.'
+          : timedOut
+            ? 'RD Station did not answer in time: try again later, or raise --timeout / --deadline.'
+            : `Could not reach ${options.apiUrl}: check the network and RDSTATION_API_URL / --api-url.`,
+        code: timedOut ? 'TIMEOUT' : (code ?? 'NETWORK_ERROR'),
+        method,
+        path,
+        retryable: true,
+        outcomeUnknown,
+      }),
+    );
+  }
+
+  async function exchangeToken(body: { client_id: string; client_secret: string; refresh_token: string }): Promise<TokenResponse> {
+    const reply = await call('token', 'POST', '/auth/token', body);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(reply.body);
+    } catch {
+      parsed = undefined;
+    }
+    const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
+    if (typeof token !== 'string' || !token) {
+      throw invalidResponse('POST', '/auth/token', 'no access_token in the token response');
+    }
+    redact.add(token);
+    return parsed as TokenResponse;
+  }
+
+  function invalidResponse(method: string, path: string, why: string): ApiError {
+    return new ApiError({
+      message: `RD Station's answer to ${method} ${path} could not be read: ${sanitize(why)}`,
+      hint: 'Check RDSTATION_API_URL / --api-url: it should be the RD Station API (https://api.rd.services).',
+      code: 'INVALID_RESPONSE',
+      method,
+      path,
+      retryable: false,
+    });
+  }
+
+  function read<T>(method: string, path: string, reply: Reply, convert: (v: unknown) => T): T {
+    try {
+      return convert(parseJsonLossless(reply.body));
+    } catch (err) {
+      if (err instanceof SyntaxError || err instanceof WireFormatError) throw invalidResponse(method, path, err.message);
+      throw err;
+    }
+  }
+
+  const api: WebhookApi = {
+    async list() {
+      const reply = await call('list', 'GET', WEBHOOKS);
+      return read('GET', WEBHOOKS, reply, listFromWire);
+    },
+    async get(uuid) {
+      const path = `${WEBHOOKS}/${encodeURIComponent(uuid)}`;
+      return read('GET', path, await call('get', 'GET', path), fromWire);
+    },
+    async create(spec: WebhookSpec): Promise<RemoteWebhook> {
+      const reply = await call('create', 'POST', WEBHOOKS, toRequestBody(spec), spec.url);
+      // Any 2xx is success; should one come without the object, find it by the key RD keeps unique.
+      if (!reply.body.trim()) {
+        const found = (await api.list()).find((w) => identityKey(w) === identityKey(spec));
+        if (found) return found;
+        throw invalidResponse('POST', WEBHOOKS, 'the create succeeded without a body and the new webhook is not listed');
+      }
+      return read('POST', WEBHOOKS, reply, fromWire);
+    },
+    async update(uuid, spec) {
+      const path = `${WEBHOOKS}/${encodeURIComponent(uuid)}`;
+      const reply = await call('update', 'PUT', path, toRequestBody(spec));
+      if (!reply.body.trim()) return api.get(uuid);
+      return read('PUT', path, reply, fromWire);
+    },
+    async delete(uuid) {
+      await call('delete', 'DELETE', `${WEBHOOKS}/${encodeURIComponent(uuid)}`);
+    },
+  };
+  return api;
+}
+
+function headerText(v: string | string[] | undefined): string {
+  return Array.isArray(v) ? v.join(', ') : (v ?? '');
+}
+
+function giveUp(e: ApiError, why: string): ApiError {
+  return new ApiError({
+    message: `${e.message} (gave up: ${why})`,
+    hint: e.hint,
+    status: e.status,
+    code: e.code,
+    serverMessage: e.serverMessage,
+    fieldErrors: e.fieldErrors,
+    method: e.method,
+    path: e.path,
+    retryable: e.retryable,
+    retryAfterMs: e.retryAfterMs,
+  });
+}
+
+function mayHaveLanded(e: ApiError): ApiError {
+  return new ApiError({
+    message: e.message,
+    hint: 'A create that failed on the server may still have happened: run rdhooks plan to see the account as it is now, then apply again.',
+    status: e.status,
+    code: e.code,
+    serverMessage: e.serverMessage,
+    fieldErrors: e.fieldErrors,
+    method: e.method,
+    path: e.path,
+    retryable: e.retryable,
+    outcomeUnknown: true,
+  });
+}

@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createHttpApi } from '../../src/rdstation/http.js';
+import { ApiError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { Credentials } from '../../src/rdstation/auth.js';
+import { normalizeSpec } from '../../src/webhook.js';
+import { scripted, type Scripted } from '../helpers/scripted.js';
+
+const CLIENT_SECRET = 'CLIENT-SECRET-q8Zx81-distinctive';
+const REFRESH = 'REFRESH-TOKEN-q8Zx81-distinctive';
+const CLIENT_ID = 'client-id-q8';
+
+let emulator: EmulatorHandle | undefined;
+let target: Scripted | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  await target?.close();
+  emulator = undefined;
+  target = undefined;
+});
+
+async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) => Credentials) {
+  emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH, ...options });
+  const debug: string[] = [];
+  const notices: string[] = [];
+  const e = emulator;
+  const api = createHttpApi({
+    apiUrl: e.url,
+    auth: auth ? auth(e) : { refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } },
+    sleep: async () => undefined,
+    debug: (l) => debug.push(l),
+    logger: (l) => notices.push(l),
+  });
+  return { api, e, debug, notices };
+}
+
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error('expected an ApiError');
+}
+
+/** Everything a user could see of an error. */
+function visible(err: ApiError): string {
+  return [err.message, err.hint, err.stack, JSON.stringify(err), JSON.stringify(err.fieldErrors)].join('\n');
+}
+
+const spec = (url: string) => normalizeSpec({ event_type: 'WEBHOOK.MARKED_OPPORTUNITY', url });
+
+describe('token exchange and refresh', () => {
+  it('exchanges refresh credentials at POST /auth/token on first use, once', async () => {
+    const { api, e } = await setup();
+    await api.list();
+    await api.list();
+    expect(e.count('POST', '/auth/token')).toBe(1);
+    expect(e.count('GET', '/integrations/webhooks')).toBe(2);
+  });
+
+  it('on 401 refreshes once and retries once', async () => {
+    const { api, e } = await setup({}, (h) => ({ accessToken: h.issueToken(-1), refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } }));
+    await api.list();
+    expect(e.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /integrations/webhooks 401',
+      'POST /auth/token 200',
+      'GET /integrations/webhooks 200',
+    ]);
+  });
+
+  it('does not refresh twice when the new token is refused too', async () => {
+    const { api, e } = await setup({ tokenLifetimeSec: -1 });
+    const err = await failure(api.list());
+    expect(err.status).toBe(401);
+    expect(err.hint).toMatch(/Check the credentials/);
+    expect(e.count('POST', '/auth/token')).toBe(2);
+    expect(e.count('GET', '/integrations/webhooks')).toBe(2);
+  });
+
+  it('without refresh credentials, a 401 is a credentials error after one request', async () => {
+    const { api, e } = await setup({}, () => ({ accessToken: 'unknown-token-123456' }));
+    const err = await failure(api.list());
+    expect(err).toMatchObject({ status: 401, method: 'GET', path: '/integrations/webhooks' });
+    expect(err.hint).toMatch(/RDSTATION_ACCESS_TOKEN/);
+    expect(e.requests).toHaveLength(1);
+  });
+
+  it('explains refused client credentials at the token endpoint', async () => {
+    const { api } = await setup({}, () => ({ refresh: { clientId: CLIENT_ID, clientSecret: 'wrong-secret-zz', refreshToken: REFRESH } }));
+    const err = await failure(api.list());
+    expect(err).toMatchObject({ status: 401, code: 'ACCESS_DENIED', path: '/auth/token' });
+    expect(err.hint).toMatch(/RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN/);
+  });
+
+  it('says so when RD returns a new refresh token, without printing it', async () => {
+    const { api, e, notices, debug } = await setup({ rotateRefreshTokens: true });
+    await api.list();
+    const rotated = e.credentials.refreshToken;
+    expect(rotated).not.toBe(REFRESH);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/new refresh token.*RDSTATION_REFRESH_TOKEN/s);
+    expect([...notices, ...debug].join('\n')).not.toContain(rotated);
+  });
+});
+
+describe('401 on create: the target URL, not the credentials', () => {
+  it('names the URL and does not blame the credentials right after a token exchange', async () => {
+    target = await scripted(() => ({ status: 500, body: 'nope' }));
+    const { api, e } = await setup({ validateUrls: true });
+    const url = `${target.url}/hook`;
+    const err = await failure(api.create(spec(url)));
+    expect(err).toMatchObject({ status: 401, code: TARGET_URL_REJECTED, method: 'POST' });
+    expect(err.message).toContain(url);
+    expect(err.message).toMatch(/could not validate the target URL/);
+    expect(`${err.message} ${err.hint}`).not.toMatch(/check the credentials|RDSTATION_ACCESS_TOKEN/i);
+    expect(err.hint).toMatch(/credentials were accepted/);
+    expect(e.count('POST', '/integrations/webhooks')).toBe(1);
+    expect(e.store.snapshot()).toEqual([]);
+  });
+
+  it('also with a static token that already worked', async () => {
+    target = await scripted(() => ({ status: 404 }));
+    const { api } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken() }));
+    await api.list();
+    expect((await failure(api.create(spec(`${target.url}/x`)))).code).toBe(TARGET_URL_REJECTED);
+  });
+
+  it('creates when the target answers 2xx, after RD POSTed to it', async () => {
+    target = await scripted(() => ({ status: 204 }));
+    const { api } = await setup({ validateUrls: true });
+    const created = await api.create(spec(`${target.url}/ok`));
+    expect(created.status).toBe('active');
+    expect(target.requests.map((r) => r.method)).toEqual(['POST']);
+  });
+});
+
+describe('redaction', () => {
+  it('no token or secret appears in any log line, notice or error', async () => {
+    const { api, e, debug, notices } = await setup({ rotateRefreshTokens: true, failRate: 0 }, (h) => ({
+      accessToken: h.issueToken(-1),
+      refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH },
+    }));
+    await api.list();
+    const created = await api.create(spec('https://hooks.example.com/r'));
+    const errors: ApiError[] = [await failure(api.get('missing')), await failure(api.create(spec('https://hooks.example.com/r')))];
+    e.expireTokens();
+    e.credentials.refreshToken = 'revoked-on-server';
+    errors.push(await failure(api.update(created.uuid, spec('https://hooks.example.com/r2'))));
+    const secrets = [CLIENT_SECRET, REFRESH, ...e.issuedTokens()];
+    expect(secrets.length).toBeGreaterThan(3);
+    const everything = [...debug, ...notices, ...errors.map(visible)].join('\n');
+    expect(debug.length).toBeGreaterThan(5);
+    for (const s of secrets) expect(everything).not.toContain(s);
+  });
+
+  it('redacts a token the server echoes in an error body', async () => {
+    const token = 'ECHOED-TOKEN-5521-distinctive';
+    target = await scripted(() => ({ status: 400, body: { errors: { error_type: 'BAD', error_message: `token ${token} is odd; Bearer ${token}` } } }));
+    const api = createHttpApi({ apiUrl: target.url, auth: { accessToken: token } });
+    const err = await failure(api.list());
+    expect(visible(err)).not.toContain(token);
+    expect(err.message).toContain('[redacted]');
+  });
+});
