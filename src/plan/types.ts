@@ -1,7 +1,8 @@
 /** The plan: plain, versioned data that renderers print and apply executes. */
+import type { SourcePosition } from '../manifest/types.js';
 import type { RemoteWebhook, WebhookSpec } from '../webhook.js';
 
-/** One field that differs between the account and the manifest. */
+/** One field that differs between the account and the manifest; sets hold their whole sorted value. */
 export interface FieldChange {
   path: string;
   before: unknown;
@@ -22,6 +23,12 @@ export interface UpdateChange {
   address: string;
   uuid: string;
   reason: string;
+  /**
+   * When this update may run. RD refuses two webhooks with one (event_type, url) at any instant, so an update
+   * moving onto the key another update vacates must wait for it: apply finishes every update of wave n before
+   * starting wave n+1. Updates that move onto nobody's key are wave 0 and may run concurrently.
+   */
+  wave: number;
   before: RemoteWebhook;
   after: WebhookSpec;
   fields: FieldChange[];
@@ -39,9 +46,12 @@ export interface DeleteChange {
 /** One write apply will make. */
 export type Change = CreateChange | UpdateChange | DeleteChange;
 
+/** Stable codes of the warnings a plan can carry. */
+export type PlanWarningCode = 'webhook_suspended' | 'insecure_url' | 'duplicate_in_account' | 'stale_uuid';
+
 /** Something a reviewer should know that is not itself a change. */
 export interface PlanWarning {
-  code: string;
+  code: PlanWarningCode;
   message: string;
   address?: string;
 }
@@ -61,9 +71,32 @@ export interface Plan {
   manifest: { path: string; sha256: string };
   remote: { api_url: string; fingerprint: string; count: number };
   summary: { create: number; update: number; delete: number; unchanged: number; unmanaged: number };
+  /** Deletes, then updates (by wave), then creates; each group by address. Apply runs them in that order. */
   changes: Change[];
   unmanaged: UnmanagedWebhook[];
   warnings: PlanWarning[];
   /** Present when apply must be given `--force`: why the plan is unsafe. */
   unsafe?: string[];
 }
+
+/** Stable codes of the problems that make a plan impossible. */
+export type PlanErrorCode = 'matched_twice' | 'duplicate_key' | 'update_cycle' | 'empty_prune';
+
+/** A manifest entry or listed webhook a plan error is about. */
+export interface PlanErrorSubject {
+  address: string;
+  uuid?: string;
+  /** Where the entry is in the manifest; absent for a listed webhook no entry names. */
+  source?: SourcePosition;
+}
+
+/** Why no plan can be made: what is wrong, naming every entry involved, and how to fix it. */
+export interface PlanError {
+  code: PlanErrorCode;
+  message: string;
+  hint: string;
+  subjects: PlanErrorSubject[];
+}
+
+/** What planning yields: a plan, or every reason there is none. */
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; errors: PlanError[] };

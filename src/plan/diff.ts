@@ -1,0 +1,42 @@
+/** The field diff between what the account has and what the manifest wants, as our own FieldChange records. */
+import deepDiff from 'deep-diff';
+import { normalizeSpec, type WebhookSpec } from '../webhook.js';
+import type { FieldChange } from './types.js';
+
+/** The fields a request sets, in the order plans list them; server-only fields are never diffed. */
+export const SPEC_FIELDS = [
+  'event_type',
+  'url',
+  'entity_type',
+  'http_method',
+  'event_identifiers',
+  'include_relations',
+] as const satisfies readonly (keyof WebhookSpec)[];
+
+/** Only the request fields of a webhook, normalized: what a PUT would send. */
+export function specOf(webhook: WebhookSpec): WebhookSpec {
+  return normalizeSpec({
+    event_type: webhook.event_type,
+    entity_type: webhook.entity_type,
+    url: webhook.url,
+    http_method: webhook.http_method,
+    event_identifiers: webhook.event_identifiers,
+    include_relations: webhook.include_relations,
+  });
+}
+
+/**
+ * The fields that differ, one record per top-level field in SPEC_FIELDS order. Both sides are normalized first,
+ * so sets compare as sets and a missing array equals an empty one; deep-diff's per-index array records are
+ * folded into one change holding the whole before and after set, from which renderers show added and removed.
+ */
+export function diffFields(before: WebhookSpec, after: WebhookSpec): FieldChange[] {
+  const lhs = specOf(before);
+  const rhs = specOf(after);
+  const changed = new Set<string>();
+  for (const d of deepDiff.diff(lhs, rhs) ?? []) {
+    const top: unknown = d.path?.[0];
+    if (typeof top === 'string') changed.add(top);
+  }
+  return SPEC_FIELDS.filter((f) => changed.has(f)).map((f) => ({ path: f, before: lhs[f], after: rhs[f] }));
+}

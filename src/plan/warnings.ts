@@ -1,0 +1,66 @@
+/** Warnings: facts a reviewer should know that are not themselves changes. */
+import type { DesiredWebhook } from '../manifest/types.js';
+import { identityKey, type RemoteWebhook } from '../webhook.js';
+import { compareText } from './order.js';
+import type { PlanWarning } from './types.js';
+
+/** A webhook RD has suspended: a PUT does not reactivate it, recreating it does. */
+export function suspendedWarning(address: string, r: RemoteWebhook): PlanWarning {
+  return {
+    code: 'webhook_suspended',
+    address,
+    message:
+      `RD Station has suspended webhook ${r.uuid} (status: ${r.status ?? ''}), so it delivers nothing; an update ` +
+      'does not reactivate it. Make sure the target answers 2xx to a JSON POST over https, then recreate it: ' +
+      'mark the entry `ensure: absent` and apply, then restore the entry without `uuid:` and apply again ' +
+      '(or reactivate it in RD Station, if your account offers that).',
+  };
+}
+
+/** A target reached over plain http, which RD's documentation says it does not accept. */
+export function insecureUrlWarning(d: DesiredWebhook): PlanWarning | undefined {
+  if (!/^http:\/\//i.test(d.url)) return undefined;
+  return {
+    code: 'insecure_url',
+    address: d.address,
+    message:
+      'The target url uses plain http://. RD Station requires https with a valid TLS certificate, so it may ' +
+      'refuse the webhook, and deliveries would travel unencrypted. Use an https:// url.',
+  };
+}
+
+/** Pinned uuids the account does not list: the fix is to pin what apply creates or what was adopted. */
+export function staleUuidWarning(d: DesiredWebhook, adopted: RemoteWebhook | undefined): PlanWarning {
+  const what = adopted
+    ? `matches webhook ${adopted.uuid} by event_type and url instead`
+    : 'will be created as a new webhook';
+  return {
+    code: 'stale_uuid',
+    address: d.address,
+    message:
+      `The manifest pins uuid ${d.uuid ?? ''}, which the account does not list (deleted, or pinned from another ` +
+      `account); the entry ${what}. ${adopted ? 'Run' : 'After apply, run'} \`rdhooks pin\` to write the ` +
+      'current uuid into the manifest.',
+  };
+}
+
+/** Listed webhooks sharing one (event_type, url), which RD is meant to keep unique. */
+export function duplicateWarnings(remote: readonly RemoteWebhook[]): PlanWarning[] {
+  const byKey = new Map<string, string[]>();
+  for (const r of remote) byKey.set(identityKey(r), [...(byKey.get(identityKey(r)) ?? []), r.uuid]);
+  return [...byKey]
+    .filter(([, uuids]) => uuids.length > 1)
+    .map(([key, uuids]) => ({
+      code: 'duplicate_in_account' as const,
+      address: key,
+      message:
+        `The account lists ${uuids.length} webhooks with this event_type and url (${uuids.sort(compareText).join(', ')}), ` +
+        'which RD is meant to keep unique. Keep one: pin it with `uuid:` and delete the others with ' +
+        '`ensure: absent`.',
+    }));
+}
+
+/** Warnings in a stable order: by address, then code, then message. */
+export function compareWarnings(a: PlanWarning, b: PlanWarning): number {
+  return compareText(a.address ?? '', b.address ?? '') || compareText(a.code, b.code) || compareText(a.message, b.message);
+}

@@ -1,0 +1,164 @@
+/** The Markdown plan for pull-request comments and $GITHUB_STEP_SUMMARY. */
+import type { Change, Plan } from '../plan/types.js';
+import { printable, type Redactor, type RenderOptions } from './redact.js';
+import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
+
+/** GitHub refuses comments over 65,536 characters; this leaves room for a bot's own header. */
+export const MARKDOWN_MAX_LENGTH = 65_000;
+
+/** Options of the Markdown renderer. */
+export interface MarkdownOptions extends RenderOptions {
+  /** The most characters the output may have; changes past it are left out with a note. */
+  maxLength?: number;
+}
+
+// One value is clipped past this, so no single webhook can crowd every other change out of the comment.
+const MAX_VALUE = 2_000;
+
+/**
+ * The plan as GitHub-flavoured Markdown: a heading with the summary line, a table of counts, the unsafe
+ * reasons, the warnings (before the changes, so a long plan cannot crowd them out), each change in a
+ * `<details>` block, then unmanaged webhooks. What does not fit in `maxLength` is counted in a closing note.
+ */
+export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+  const base = printable(options);
+  const r: Redactor = { ...base, url: (v) => clip(base.url(v)), text: (v) => clip(base.text(v)) };
+  const max = options.maxLength ?? MARKDOWN_MAX_LENGTH;
+
+  const head: string[] = [
+    '### rdhooks plan',
+    '',
+    `**${plain(summaryLine(plan))}**`,
+    '',
+    `${code(r.text(plan.manifest.path))} against ${code(r.url(plan.remote.api_url))}, ` +
+      `${plan.remote.count} webhook${plan.remote.count === 1 ? '' : 's'} listed.`,
+    '',
+    '| create | update | delete | unchanged | unmanaged |',
+    '|---:|---:|---:|---:|---:|',
+    `| ${plan.summary.create} | ${plan.summary.update} | ${plan.summary.delete} | ${plan.summary.unchanged} | ${plan.summary.unmanaged} |`,
+    '',
+  ];
+  if (plan.unsafe && plan.unsafe.length > 0) {
+    head.push('> [!CAUTION]', '> **This plan is unsafe:** `rdhooks apply` will need `--force`.');
+    for (const reason of plan.unsafe) head.push(`> - ${plain(r.text(reason))}`);
+    head.push('');
+  }
+
+  const sections: Section[] = [
+    {
+      title: '#### Warnings',
+      noun: 'warning',
+      blocks: plan.warnings.map(
+        (w) => `- ${code(w.code)}${w.address === undefined ? '' : ` ${code(r.text(w.address))}`}: ${plain(r.text(w.message))}`,
+      ),
+    },
+    { title: undefined, noun: 'change', blocks: plan.changes.map((c) => changeBlock(c, r)) },
+    {
+      title: '#### Unmanaged webhooks, left alone',
+      noun: 'unmanaged webhook',
+      blocks: plan.unmanaged.map(
+        (u) =>
+          `- ${code(`${r.text(u.event_type)} ${r.url(u.url)}`)} uuid ${code(r.text(u.uuid))}${u.ignored ? ' (ignored)' : ''}`,
+      ),
+    },
+  ];
+  return fit(head.join('\n'), sections, max);
+}
+
+interface Section {
+  title: string | undefined;
+  noun: string;
+  blocks: string[];
+}
+
+// Room kept for the notes of what was left out.
+const NOTE_ROOM = 400;
+
+/** Appends blocks in order while they fit, then says how many of each kind were left out. */
+function fit(head: string, sections: Section[], max: number): string {
+  let out = `${head}\n`;
+  let full = false;
+  const omitted: string[] = [];
+  for (const s of sections) {
+    if (s.blocks.length === 0) continue;
+    let shown = 0;
+    for (const block of s.blocks) {
+      const piece = `${shown === 0 && s.title ? `${s.title}\n\n` : ''}${block}\n`;
+      if (full || out.length + piece.length + NOTE_ROOM > max) {
+        full = true;
+        break;
+      }
+      out += piece;
+      shown += 1;
+    }
+    if (shown > 0 && !out.endsWith('\n\n')) out += '\n';
+    const left = s.blocks.length - shown;
+    if (left > 0) omitted.push(`${left} ${s.noun}${left === 1 ? '' : 's'}`);
+  }
+  if (omitted.length > 0) {
+    out +=
+      `> [!NOTE]\n> ${omitted.join(', ')} left out to stay under ${max} characters. ` +
+      'Run `rdhooks plan` for the full plan, or `--format json` for all of it as data.\n';
+  }
+  return out.length > max ? `${out.slice(0, max - 1)}\n` : out;
+}
+
+/** One change as a collapsed `<details>` block whose body is a diff. */
+function changeBlock(change: Change, r: Redactor): string {
+  const summary =
+    `<code>${ACTION_SIGN[change.action]}</code> ${change.action} <b>${html(r.text(change.address))}</b>: ` +
+    html(r.text(change.reason));
+  const lines: string[] = [];
+  switch (change.action) {
+    case 'create':
+      for (const f of FIELDS) lines.push(`+ ${f} = ${showValue(f, change.after[f], r)}`);
+      break;
+    case 'delete':
+      lines.push(`- uuid = ${showValue('uuid', change.uuid, r)}`);
+      for (const f of ['event_type', 'url'] as const) lines.push(`- ${f} = ${showValue(f, change.before[f], r)}`);
+      break;
+    case 'update':
+      lines.push(`  uuid = ${showValue('uuid', change.uuid, r)}`);
+      if (change.wave > 0) lines.push(`  # wave ${change.wave}: after the update that frees this event_type and url`);
+      for (const f of change.fields) {
+        const v = viewField(f, r);
+        if (v.kind === 'set') {
+          lines.push(`! ${v.path}`, ...v.added.map((x) => `+   ${x}`), ...v.removed.map((x) => `-   ${x}`));
+        } else if (v.kind === 'sensitive') {
+          lines.push(`! ${v.path} = (sensitive value changed)`);
+        } else {
+          lines.push(`- ${v.path} = ${v.before}`, `+ ${v.path} = ${v.after}`);
+        }
+      }
+      if (unchangedCount(change.fields) > 0) lines.push(`  # (${unchangedCount(change.fields)} unchanged fields hidden)`);
+      break;
+  }
+  // Values are single-line (control characters are stripped), so none can close the fence early. The blank
+  // line after </details> ends the HTML block, so the next block's Markdown body renders too.
+  return `<details><summary>${summary}</summary>\n\n\`\`\`diff\n${lines.join('\n')}\n\`\`\`\n\n</details>\n`;
+}
+
+/** Text safe inside HTML: the summary of a details block. */
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** An inline code span that no backtick inside the text can end early. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * Prose with Markdown and HTML syntax escaped, so remote text cannot add links, images, mentions or markup.
+ * Backticks stay: our own messages quote commands with them, and a code span can only make text more literal.
+ */
+function plain(text: string): string {
+  return text.replace(/[\\*_[\]<>()#!|~&@]/g, '\\$&');
+}
+
+function clip(text: string): string {
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
+}

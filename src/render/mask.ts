@@ -1,0 +1,42 @@
+/** Masking credentials in URLs: user info and query values, the places webhook targets carry secrets. */
+
+/** What a masked part reads as. */
+export const MASK = '***';
+
+const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/s;
+// A URL inside prose: up to a space or a quote, not counting trailing punctuation of the sentence. Other
+// whitespace and control characters count as part of the URL, so none can end it early and expose the rest.
+const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^ "'<>`]*[^ "'<>`).,;:!?]/g;
+
+/**
+ * The URL with user info and every query value replaced by `***`, the rest kept as written (no URL parsing,
+ * which would re-encode and so change what the user recognizes). A query key without `=` may itself be a
+ * token (`?s3cr3t`), so it is masked whole.
+ */
+export function maskUrl(url: string): string {
+  const m = URL_PARTS.exec(url);
+  if (!m) return url;
+  const [, scheme = '', authority = '', path = '', query, fragment = ''] = m;
+  const at = authority.lastIndexOf('@');
+  const host =
+    at < 0 ? authority : `${authority.slice(0, at).includes(':') ? `${MASK}:${MASK}` : MASK}${authority.slice(at)}`;
+  const maskedQuery =
+    query === undefined
+      ? ''
+      : `?${query
+          .slice(1)
+          .split('&')
+          .map((p) => {
+            const eq = p.indexOf('=');
+            if (p === '') return p;
+            if (eq < 0) return MASK;
+            return eq === p.length - 1 ? p : `${p.slice(0, eq + 1)}${MASK}`;
+          })
+          .join('&')}`;
+  return `${scheme}${host}${path}${maskedQuery}${fragment}`;
+}
+
+/** Free text (addresses, messages) with every URL in it masked. */
+export function maskUrlsIn(text: string): string {
+  return text.replace(URL_IN_TEXT, maskUrl);
+}

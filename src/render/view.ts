@@ -1,0 +1,71 @@
+/** What text and Markdown both show of a plan: the summary line, field values, set deltas. */
+import type { Change, FieldChange, Plan } from '../plan/types.js';
+import type { WebhookSpec } from '../webhook.js';
+import { maskUrl } from './mask.js';
+import type { Redactor } from './redact.js';
+
+/** The request fields in the order plans show them. */
+export const FIELDS = [
+  'event_type',
+  'url',
+  'entity_type',
+  'http_method',
+  'event_identifiers',
+  'include_relations',
+] as const satisfies readonly (keyof WebhookSpec)[];
+
+/** The plan's last line: its counts, or that there is nothing to do. */
+export function summaryLine(plan: Plan): string {
+  if (plan.changes.length === 0) return 'No changes. The account matches the manifest.';
+  const { create, update, delete: del } = plan.summary;
+  return `Plan: ${create} to create, ${update} to update, ${del} to delete.`;
+}
+
+/** One changed field as shown to a reviewer. */
+export type FieldView =
+  | { kind: 'set'; path: string; added: string[]; removed: string[] }
+  | { kind: 'value'; path: string; before: string; after: string }
+  | { kind: 'sensitive'; path: string };
+
+/** A changed field for display: sets as added and removed elements, a change only in masked parts as such. */
+export function viewField(f: FieldChange, r: Redactor): FieldView {
+  if (Array.isArray(f.before) && Array.isArray(f.after)) {
+    const before = new Set(f.before.map(String));
+    const after = new Set(f.after.map(String));
+    return {
+      kind: 'set',
+      path: f.path,
+      added: [...after].filter((v) => !before.has(v)).map((v) => quote(r.text(v))),
+      removed: [...before].filter((v) => !after.has(v)).map((v) => quote(r.text(v))),
+    };
+  }
+  if (
+    !r.showSensitive &&
+    f.path === 'url' &&
+    typeof f.before === 'string' &&
+    typeof f.after === 'string' &&
+    maskUrl(f.before) === maskUrl(f.after)
+  ) {
+    return { kind: 'sensitive', path: f.path };
+  }
+  return { kind: 'value', path: f.path, before: showValue(f.path, f.before, r), after: showValue(f.path, f.after, r) };
+}
+
+/** A field's value, quoted like a literal: `"text"`, `["a", "b"]`. */
+export function showValue(path: string, value: unknown, r: Redactor): string {
+  if (Array.isArray(value)) return `[${value.map((v) => quote(r.text(String(v)))).join(', ')}]`;
+  if (typeof value === 'string') return quote(path === 'url' ? r.url(value) : r.text(value));
+  return quote(r.text(String(value)));
+}
+
+/** The sign each action is shown with, as in Terraform. */
+export const ACTION_SIGN: Record<Change['action'], string> = { create: '+', update: '~', delete: '-' };
+
+/** The number of request fields an update leaves as they are. */
+export function unchangedCount(fields: readonly FieldChange[]): number {
+  return FIELDS.length - fields.length;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text);
+}
