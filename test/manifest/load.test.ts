@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/manifest/load.js';
@@ -177,16 +177,6 @@ describe('loadManifest on files that cannot be read', () => {
     expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([['binary-file', 'latin1.yaml is not UTF-8 text. Save it as UTF-8.']]);
   });
 
-  const root = process.getuid?.() === 0;
-  (root ? it.skip : it)('reports an unreadable file', async () => {
-    const dir = tmp();
-    writeFileSync(join(dir, 'secret.yaml'), 'version: 1\n');
-    chmodSync(join(dir, 'secret.yaml'), 0o000);
-    const result = await loadManifest('secret.yaml', {}, { cwd: dir });
-    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['file-unreadable', "secret.yaml cannot be read: permission denied. Check the file's permissions."],
-    ]);
-  });
 });
 
 describe('loadManifest interpolation', () => {
