@@ -1,0 +1,172 @@
+/** Executes a plan against a WebhookApi: deletes, then updates by wave, then creates, with bounded concurrency. */
+import type { WebhookApi } from '../rdstation/api.js';
+import { ApiError } from '../rdstation/errors.js';
+import type { Change, CreateChange, Plan } from '../plan/types.js';
+import { diffFields } from '../plan/diff.js';
+import { identityKey } from '../webhook.js';
+import { runPool } from './pool.js';
+
+/** How one action ended. `adopted`: a create whose answer was lost, found in a fresh list. */
+export type ActionOutcome = 'done' | 'adopted' | 'already_gone' | 'failed' | 'skipped' | 'not_started';
+
+/** One line of the apply report. */
+export interface ActionReport {
+  action: Change['action'];
+  address: string;
+  uuid?: string;
+  outcome: ActionOutcome;
+  durationMs: number;
+  attempts: number;
+  /** Why it failed or was skipped, and what to do. */
+  message?: string;
+}
+
+/** Every action of the plan, in plan order, and whether the run was interrupted. */
+export interface ApplyReport {
+  actions: ActionReport[];
+  interrupted: boolean;
+}
+
+/** Knobs of a run; `now` is injectable so reports are testable. */
+export interface ExecuteOptions {
+  concurrency: number;
+  signal?: AbortSignal;
+  /** Called as each action finishes. */
+  onAction?: (report: ActionReport, finished: number, total: number) => void;
+  /** Attempts for a create whose outcome stays unknown after re-listing. */
+  maxCreateAttempts?: number;
+  now?: () => number;
+}
+
+/** True for the outcomes that leave the account as the plan wanted. */
+export function succeeded(outcome: ActionOutcome): boolean {
+  return outcome === 'done' || outcome === 'adopted' || outcome === 'already_gone';
+}
+
+/** Applies `plan.changes` to `api`; never throws for a failed action: failures are in the report. */
+export async function executePlan(plan: Plan, api: WebhookApi, options: ExecuteOptions): Promise<ApplyReport> {
+  const now = options.now ?? Date.now;
+  const reports = new Map<Change, ActionReport>();
+  const blockers = blockingChanges(plan.changes);
+  let finished = 0;
+
+  const runOne = async (change: Change): Promise<void> => {
+    const blocker = blockers.get(change);
+    const blockerReport = blocker && reports.get(blocker);
+    if (blockerReport && !succeeded(blockerReport.outcome)) {
+      record(change, { outcome: 'skipped', durationMs: 0, attempts: 0, message: `skipped: it needs ${blocker.address} to ${blocker.action} first, which did not succeed` });
+      return;
+    }
+    const started = now();
+    const counter = { attempts: 0 };
+    try {
+      const outcome = await perform(change, api, counter, options.maxCreateAttempts ?? 3);
+      record(change, { ...outcome, durationMs: now() - started, attempts: counter.attempts });
+    } catch (err) {
+      record(change, { outcome: 'failed', durationMs: now() - started, attempts: counter.attempts, message: failureMessage(change, err) });
+    }
+  };
+
+  const record = (change: Change, r: Omit<ActionReport, 'action' | 'address'>): void => {
+    const uuid = r.uuid ?? ('uuid' in change ? change.uuid : undefined);
+    const report: ActionReport = { action: change.action, address: change.address, ...(uuid ? { uuid } : {}), ...r };
+    reports.set(change, report);
+    options.onAction?.(report, ++finished, plan.changes.length);
+  };
+
+  for (const phase of phases(plan.changes)) {
+    if (options.signal?.aborted) break;
+    await runPool(phase, options.concurrency, runOne, options.signal);
+  }
+
+  const actions = plan.changes.map(
+    (c) => reports.get(c) ?? { action: c.action, address: c.address, ...('uuid' in c ? { uuid: c.uuid } : {}), outcome: 'not_started' as const, durationMs: 0, attempts: 0, message: 'not started: the run was interrupted' },
+  );
+  return { actions, interrupted: options.signal?.aborted ?? false };
+}
+
+/** Deletes, then each wave of updates, then creates: no (event_type, url) is ever taken twice at once. */
+function phases(changes: readonly Change[]): Change[][] {
+  const deletes = changes.filter((c) => c.action === 'delete');
+  const updates = changes.filter((c) => c.action === 'update');
+  const creates = changes.filter((c) => c.action === 'create');
+  const waves = [...new Set(updates.map((u) => u.wave))].sort((a, b) => a - b);
+  return [deletes, ...waves.map((w) => updates.filter((u) => u.wave === w)), creates].filter((p) => p.length > 0);
+}
+
+/** For each change that moves onto a key, the change that must first vacate that key. */
+function blockingChanges(changes: readonly Change[]): Map<Change, Change> {
+  const vacating = new Map<string, Change>();
+  for (const c of changes) {
+    if (c.action === 'delete') vacating.set(identityKey(c.before), c);
+    if (c.action === 'update' && identityKey(c.before) !== identityKey(c.after)) vacating.set(identityKey(c.before), c);
+  }
+  const blockers = new Map<Change, Change>();
+  for (const c of changes) {
+    if (c.action === 'delete') continue;
+    const blocker = vacating.get(identityKey(c.after));
+    if (blocker && blocker !== c) blockers.set(c, blocker);
+  }
+  return blockers;
+}
+
+type Performed = Pick<ActionReport, 'outcome' | 'uuid'>;
+
+async function perform(change: Change, api: WebhookApi, counter: { attempts: number }, maxCreateAttempts: number): Promise<Performed> {
+  switch (change.action) {
+    case 'delete':
+      counter.attempts++;
+      try {
+        await api.delete(change.uuid);
+        return { outcome: 'done' };
+      } catch (err) {
+        // Someone else already removed it: the account is as the plan wanted.
+        if (err instanceof ApiError && err.status === 404) return { outcome: 'already_gone' };
+        throw err;
+      }
+    case 'update':
+      counter.attempts++;
+      await api.update(change.uuid, change.after);
+      return { outcome: 'done' };
+    case 'create':
+      return create(change, api, counter, maxCreateAttempts);
+  }
+}
+
+/**
+ * A POST whose answer was lost may have created the webhook; posting again could make a duplicate that sends
+ * every lead twice. So after such a failure, list: adopt the webhook if it is there, post again only if not.
+ */
+async function create(change: CreateChange, api: WebhookApi, counter: { attempts: number }, maxAttempts: number): Promise<Performed> {
+  for (;;) {
+    counter.attempts++;
+    try {
+      const created = await api.create(change.after);
+      return { outcome: 'done', uuid: created.uuid };
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      const existing = (await api.list()).find((w) => identityKey(w) === identityKey(change.after));
+      if (existing) {
+        if (diffFields(existing, change.after).length > 0) await api.update(existing.uuid, change.after);
+        return { outcome: 'adopted', uuid: existing.uuid };
+      }
+      if (counter.attempts >= maxAttempts) throw err;
+    }
+  }
+}
+
+/** No answer, or a 5xx: the write may or may not have happened. */
+function outcomeUnknown(err: unknown): boolean {
+  return err instanceof ApiError && (err.outcomeUnknown || err.status === undefined || err.status >= 500);
+}
+
+function failureMessage(change: Change, err: unknown): string {
+  if (change.action === 'update' && err instanceof ApiError && err.status === 404) {
+    return `webhook ${change.uuid} was deleted outside rdhooks; run \`rdhooks plan\` again`;
+  }
+  if (err instanceof ApiError || err instanceof Error) {
+    const hint = 'hint' in err && typeof err.hint === 'string' ? ` (${err.hint})` : '';
+    return `${err.message}${hint}`;
+  }
+  return String(err);
+}

@@ -1,0 +1,27 @@
+/** Reading a saved JSON plan back: the format version first, then the schema the JSON renderer follows. */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import type { Plan } from './types.js';
+
+let validate: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
+
+/** Parses and checks a saved plan; returns the Plan, or a sentence saying what is wrong with it. */
+export function validatePlanDocument(text: string): Plan | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return 'it is not JSON';
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'it is not a JSON object';
+  const version = (doc as { format_version?: unknown }).format_version;
+  if (version !== 1) return `format_version is ${JSON.stringify(version) ?? 'missing'}, and this rdhooks reads format_version 1`;
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(
+    JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object,
+  );
+  if (!validate(doc)) {
+    const e = validate.errors?.[0];
+    return `${e?.instancePath || '(top level)'} ${e?.message ?? 'does not match the plan schema'}`;
+  }
+  return doc as Plan;
+}
