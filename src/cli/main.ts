@@ -2,4 +2,12 @@
 /** The rdhooks entry point: parses argv with yargs, lazy-loads the command, turns errors into exit codes. */
 import { runCli } from './run.js';
 
+// A reader that stops early (`rdhooks plan | head`) closes the pipe: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 process.exitCode = await runCli(process.argv.slice(2));
