@@ -15,6 +15,16 @@ export const RELATIONS = ['COMPANY', 'CONTACT_FUNNEL'] as const;
 /** The only event type that takes `event_identifiers`. */
 export const CONVERSION_EVENT = 'WEBHOOK.CONVERTED';
 
+/** The fields a request sets, in the order plans show them. */
+export const SPEC_FIELDS = [
+  'event_type',
+  'url',
+  'entity_type',
+  'http_method',
+  'event_identifiers',
+  'include_relations',
+] as const;
+
 /** Server-set fields: never sent, never diffed. */
 export const SERVER_FIELDS = ['uuid', 'created_at', 'updated_at', 'platform_account_id', 'source', 'status'] as const;
 

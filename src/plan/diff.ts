@@ -1,17 +1,7 @@
 /** The field diff between what the account has and what the manifest wants, as our own FieldChange records. */
 import deepDiff from 'deep-diff';
-import { normalizeSpec, type WebhookSpec } from '../webhook.js';
+import { normalizeSpec, SPEC_FIELDS, type WebhookSpec } from '../webhook.js';
 import type { FieldChange } from './types.js';
-
-/** The fields a request sets, in the order plans list them; server-only fields are never diffed. */
-export const SPEC_FIELDS = [
-  'event_type',
-  'url',
-  'entity_type',
-  'http_method',
-  'event_identifiers',
-  'include_relations',
-] as const satisfies readonly (keyof WebhookSpec)[];
 
 /** Only the request fields of a webhook, normalized: what a PUT would send. */
 export function specOf(webhook: WebhookSpec): WebhookSpec {

@@ -1,18 +1,11 @@
 /** What text and Markdown both show of a plan: the summary line, field values, set deltas. */
 import type { Change, FieldChange, Plan } from '../plan/types.js';
-import type { WebhookSpec } from '../webhook.js';
+import { SPEC_FIELDS } from '../webhook.js';
 import { maskUrl } from './mask.js';
 import type { Redactor } from './redact.js';
 
 /** The request fields in the order plans show them. */
-export const FIELDS = [
-  'event_type',
-  'url',
-  'entity_type',
-  'http_method',
-  'event_identifiers',
-  'include_relations',
-] as const satisfies readonly (keyof WebhookSpec)[];
+export const FIELDS = SPEC_FIELDS;
 
 /** The plan's last line: its counts, or that there is nothing to do. */
 export function summaryLine(plan: Plan): string {
