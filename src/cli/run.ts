@@ -1,5 +1,5 @@
 /** The command table and the one place errors become messages and exit codes. */
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { UserError, InterruptedError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIo, type Io } from './io.js';
@@ -9,6 +9,7 @@ import apply from './commands/apply.js';
 import exportCommand from './commands/export.js';
 import pin from './commands/pin.js';
 import emulator from './commands/emulator.js';
+import auth from './commands/auth.js';
 
 /** Exit codes: see README "Exit codes". */
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
@@ -24,7 +25,7 @@ export interface Command {
   handler(argv: Record<string, unknown>, io: Io): Promise<number>;
 }
 
-const COMMANDS: Command[] = [validate, plan, apply, exportCommand, pin, emulator];
+const COMMANDS: Command[] = [validate, plan, apply, exportCommand, pin, auth, emulator];
 
 /** A command line yargs could not accept. */
 class UsageError extends UserError {
@@ -35,6 +36,12 @@ class UsageError extends UserError {
 
 /** Runs rdhooks with `args` and resolves to the process exit code; never throws. */
 export async function runCli(args: string[], io: Io = processIo()): Promise<number> {
+  // yargs takes longer to import than node takes to start; `--version` alone is answered without it.
+  if (args.length === 1 && args[0] === '--version') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const { default: yargs } = await import('yargs');
   let exitCode: number = EXIT.ok;
   const parser = yargs(args)
     .scriptName('rdhooks')

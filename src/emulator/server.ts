@@ -39,7 +39,7 @@ export interface EmulatorOptions extends Partial<Faults> {
   clientSecret?: string;
   /** The refresh token the token endpoint accepts. */
   refreshToken?: string;
-  /** The authorization code the token endpoint accepts once. */
+  /** The authorization code the token endpoint accepts once (besides those GET /auth/dialog issues). */
   authCode?: string;
   /** Issue a new refresh token on every refresh and revoke the old one (RD's newer endpoints do). */
   rotateRefreshTokens?: boolean;
@@ -164,6 +164,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const tokens = new Map<string, number>();
   const usedCodes = new Set<string>();
+  /** Codes GET /auth/dialog issued, by expiry time; each is deleted when used. */
+  const issuedCodes = new Map<string, number>();
   const window: number[] = [];
   const requests: RequestRecord[] = [];
 
@@ -208,10 +210,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const grant = typeof params.grant_type === 'string' ? params.grant_type : params.code !== undefined ? 'authorization_code' : 'refresh_token';
     if (grant === 'authorization_code') {
-      if (params.code !== credentials.authCode || usedCodes.has(credentials.authCode)) {
+      const code = typeof params.code === 'string' ? params.code : '';
+      const issued = issuedCodes.get(code);
+      if (issued !== undefined) {
+        issuedCodes.delete(code);
+        if (issued <= now()) return send(res, error(401, 'EXPIRED_CODE_GRANT', 'The authorization code grant has expired.'));
+      } else if (code !== credentials.authCode || usedCodes.has(credentials.authCode)) {
         return send(res, error(401, 'EXPIRED_CODE_GRANT', 'The authorization code grant has expired.'));
+      } else {
+        usedCodes.add(credentials.authCode);
       }
-      usedCodes.add(credentials.authCode);
     } else if (grant === 'refresh_token') {
       if (params.refresh_token !== credentials.refreshToken) {
         return send(res, error(401, 'INVALID_REFRESH_TOKEN', 'The provided refresh token is invalid or was revoked.'));
@@ -221,6 +229,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant_type "${grant}".` } });
     }
     return send(res, { status: 200, body: { access_token: issueToken(), expires_in: lifetimeSec, refresh_token: credentials.refreshToken } });
+  }
+
+  /**
+   * RD's authorization dialog, with the user's consent taken as given: redirects to `redirect_uri?code=…` with a
+   * fresh code valid for 1 hour and good for one exchange, as RD documents.
+   */
+  function dialog(req: IncomingMessage, res: ServerResponse): number {
+    const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
+    const clientId = query.get('client_id');
+    const redirect = query.get('redirect_uri');
+    const missing = [['client_id', clientId], ['redirect_uri', redirect]].filter(([, v]) => !v).map(([k]) => k);
+    if (missing.length) {
+      return send(res, { status: 400, body: { errors: missing.map((k) => ({ error_type: 'CANNOT_BE_NULL', error_message: 'Cannot be null.', path: `query.${k}` })) } });
+    }
+    if (clientId !== credentials.clientId) return send(res, error(401, 'ACCESS_DENIED', 'Wrong credentials provided.'));
+    let target: URL;
+    try {
+      target = new URL(redirect as string);
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error('not http');
+    } catch {
+      return send(res, error(400, 'INVALID_REDIRECT_URI', 'The redirect_uri must be an absolute http(s) URL.'));
+    }
+    const code = `emu_code_${randomBytes(16).toString('hex')}`;
+    issuedCodes.set(code, now() + 3600 * 1000);
+    target.searchParams.set('code', code);
+    res.writeHead(302, { Location: target.toString() }).end();
+    return 302;
   }
 
   /** Checks the bearer token; an answer when it is refused. */
@@ -308,6 +343,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // RD's Ruby gem calls the collection with a trailing slash and its n8n node without: both are the same.
     const path = new URL(req.url ?? '/', 'http://emulator').pathname.replace(/(.)\/+$/, '$1');
     if (path === '/auth/token' && method === 'POST') return token(req, res);
+    if (path === '/auth/dialog' && method === 'GET') return dialog(req, res);
     if (path === COLLECTION || path.startsWith(`${COLLECTION}/`)) return webhooks(req, res, method, path.slice(COLLECTION.length + 1));
     if (path.startsWith('/_emulator/')) return admin(req, res, method, path);
     return send(res, error(404, 'RESOURCE_NOT_FOUND', `No route for ${method} ${path}.`));

@@ -147,7 +147,7 @@ export class TokenProvider {
       this.options.notice?.(
         `warning: RD Station issued a new refresh token (not shown); rdhooks uses it for the rest of this run. ` +
           `The one in ${CREDENTIAL_VARS.refreshToken} may stop working: if a later run fails with INVALID_REFRESH_TOKEN, ` +
-          `authorize the app again and store the new refresh token in ${CREDENTIAL_VARS.refreshToken} (e.g. your CI secret).`,
+          `authorize the app again (rdhooks auth url, then rdhooks auth exchange) and store the new refresh token in ${CREDENTIAL_VARS.refreshToken} (e.g. your CI secret).`,
       );
     }
     return res.access_token;

@@ -21,7 +21,7 @@ export interface ParsedErrorBody {
 }
 
 /** The API operation that failed; hints depend on it. */
-export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'token';
+export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'token' | 'code';
 
 /** Removes control characters so remote text cannot drive the terminal. */
 export function sanitize(text: string): string {
@@ -215,10 +215,28 @@ const CREDENTIAL_HINT =
   'Check the credentials: RDSTATION_ACCESS_TOKEN may be expired, revoked or from another account; ' +
   'or set RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN so rdhooks can refresh it.';
 
-function hintFor(status: number, op: Operation | undefined, duplicate: boolean): string | undefined {
+/** What to do when trading an authorization code failed, by RD's error_type. */
+function codeHint(status: number, code: string | undefined): string | undefined {
+  if (code === 'ACCESS_DENIED') {
+    return "RD Station did not accept the client id and secret: check RDSTATION_CLIENT_ID and RDSTATION_CLIENT_SECRET (or --client-id / --client-secret) against the app's credentials.";
+  }
+  if (code === 'EXPIRED_CODE_GRANT' || code === 'INVALID_CODE_GRANT' || ((status === 400 || status === 401) && code === undefined)) {
+    return 'An authorization code works once and for 1 hour: start again with `rdhooks auth url`, authorize the app, and exchange the new code right away.';
+  }
+  if (status === 400 || status === 401 || status === 403) {
+    return 'Check the client id and secret and the code; codes work once and for 1 hour: start again with `rdhooks auth url` if in doubt.';
+  }
+  return undefined;
+}
+
+function hintFor(status: number, op: Operation | undefined, duplicate: boolean, code?: string): string | undefined {
+  if (op === 'code') {
+    const hint = codeHint(status, code);
+    if (hint) return hint;
+  }
   if (op === 'token') {
     if (status === 400 || status === 401 || status === 403) {
-      return 'Check RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN; if the refresh token was revoked, authorize the app again to get a new one.';
+      return 'Check RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN; if the refresh token was revoked, authorize the app again to get a new one (rdhooks auth url, then rdhooks auth exchange).';
     }
   }
   if (duplicate) {
@@ -264,7 +282,7 @@ export function apiErrorFromResponse(input: ResponseErrorInput): ApiError {
   const what = parsed.message ? `${parsed.message}${parsed.code && !parsed.message.includes(parsed.code) ? ` (${parsed.code})` : ''}` : (parsed.code ?? 'no details');
   return new ApiError({
     message: `RD Station answered ${input.status} to ${input.method} ${input.path}: ${what}`,
-    hint: hintFor(input.status, input.operation, duplicate),
+    hint: hintFor(input.status, input.operation, duplicate, parsed.code),
     status: input.status,
     code: parsed.code,
     serverMessage: parsed.message,

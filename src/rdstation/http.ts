@@ -47,6 +47,27 @@ interface Reply {
 
 /** Builds the RD Station client. No request is made until the first call. */
 export function createHttpApi(options: HttpApiOptions): WebhookApi {
+  return createClient(options).api;
+}
+
+/** The body of a successful code exchange: RD always sends a refresh token with it. */
+export type CodeTokenResponse = TokenResponse & { refresh_token: string };
+
+/** The OAuth step before there are credentials: trading an authorization code for tokens. */
+export interface AuthClient {
+  /**
+   * `POST /auth/token?token_by=code`. Never retried once it may have reached RD: a code is single-use, so a
+   * second try would only hide the first answer behind EXPIRED_CODE_GRANT.
+   */
+  exchangeCode(body: { client_id: string; client_secret: string; code: string }): Promise<CodeTokenResponse>;
+}
+
+/** Builds a client for the code exchange, with the same transport, retries, redaction and debug lines as the API. */
+export function createAuthClient(options: Omit<HttpApiOptions, 'auth'>): AuthClient {
+  return { exchangeCode: createClient({ ...options, auth: {} }).exchangeCode };
+}
+
+function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient {
   const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
   const maxAttempts = Math.max(1, options.maxAttempts ?? HTTP_DEFAULTS.maxAttempts);
   const deadlineMs = options.deadlineMs ?? HTTP_DEFAULTS.deadlineMs;
@@ -103,7 +124,7 @@ export function createHttpApi(options: HttpApiOptions): WebhookApi {
     let earlierAttemptMayHaveLanded = false;
     for (;;) {
       attempt++;
-      const token = op === 'token' ? undefined : await auth.token();
+      const token = op === 'token' || op === 'code' ? undefined : await auth.token();
       await limiter.take();
       const started = now();
       debug(`→ ${method} ${path} (attempt ${attempt})`);
@@ -123,7 +144,7 @@ export function createHttpApi(options: HttpApiOptions): WebhookApi {
             continue;
           }
         }
-        throw networkError(method, path, code, err, attempt, method === 'POST' && op !== 'token' && landed);
+        throw networkError(method, path, code, err, attempt, op === 'create' && landed);
       }
       debug(`← ${method} ${path} ${reply.status} in ${now() - started} ms (attempt ${attempt})`);
       if (reply.status >= 200 && reply.status < 300) {
@@ -193,7 +214,20 @@ export function createHttpApi(options: HttpApiOptions): WebhookApi {
   }
 
   async function exchangeToken(body: { client_id: string; client_secret: string; refresh_token: string }): Promise<TokenResponse> {
-    const reply = await call('token', 'POST', '/auth/token', body);
+    return readTokens('/auth/token', await call('token', 'POST', '/auth/token', body));
+  }
+
+  async function exchangeCode(body: { client_id: string; client_secret: string; code: string }): Promise<CodeTokenResponse> {
+    for (const secret of [body.client_secret, body.code]) redact.add(secret);
+    const path = '/auth/token?token_by=code';
+    const tokens = readTokens(path, await call('code', 'POST', path, body));
+    if (typeof tokens.refresh_token !== 'string' || !tokens.refresh_token) {
+      throw invalidResponse('POST', path, 'no refresh_token in the token response');
+    }
+    return tokens as CodeTokenResponse;
+  }
+
+  function readTokens(path: string, reply: Reply): TokenResponse {
     let parsed: unknown;
     try {
       parsed = JSON.parse(reply.body);
@@ -202,9 +236,11 @@ export function createHttpApi(options: HttpApiOptions): WebhookApi {
     }
     const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
     if (typeof token !== 'string' || !token) {
-      throw invalidResponse('POST', '/auth/token', 'no access_token in the token response');
+      throw invalidResponse('POST', path, 'no access_token in the token response');
     }
     redact.add(token);
+    const refresh = (parsed as { refresh_token?: unknown }).refresh_token;
+    if (typeof refresh === 'string') redact.add(refresh);
     return parsed as TokenResponse;
   }
 
@@ -257,7 +293,7 @@ export function createHttpApi(options: HttpApiOptions): WebhookApi {
       await call('delete', 'DELETE', `${WEBHOOKS}/${encodeURIComponent(uuid)}`);
     },
   };
-  return api;
+  return { api, exchangeCode };
 }
 
 function headerText(v: string | string[] | undefined): string {
