@@ -1,0 +1,425 @@
+/**
+ * The example CI workflows, parsed as YAML and run: their structure (triggers, permissions, concurrency, steps),
+ * then their shell against a real emulator, with `npx rdhooks` resolved to the built CLI, a fake `gh` and a fake
+ * GitLab API (see runner.ts for what is faked and how `${{ }}` expressions are evaluated).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { EMULATOR_CREDENTIALS, startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
+import { ROOT, rdhooks } from '../helpers/cli.js';
+import {
+  initGh,
+  readGh,
+  runGithubJob,
+  runGitlabJob,
+  startFakeGitlab,
+  writeStubs,
+  type FakeGitlab,
+  type GitlabJob,
+  type GithubWorkflow,
+  type JobRun,
+} from './runner.js';
+
+const REPO = 'acme/webhooks';
+const PR = 12;
+const MARKER = '<!-- rdhooks-plan -->';
+const DRIFT_TITLE = 'rdhooks found drift in the RD Station webhooks';
+const SECRETS = {
+  RDSTATION_CLIENT_ID: EMULATOR_CREDENTIALS.clientId,
+  RDSTATION_CLIENT_SECRET: EMULATOR_CREDENTIALS.clientSecret,
+  RDSTATION_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
+};
+const INVALID_MANIFEST = 'version: 1\nwebhooks:\n  - name: broken\n    event_type: WEBHOOK.NOPE\n    url: https://hooks.example.com/x\n';
+
+const load = async <T>(file: string): Promise<T> => parse(await readFile(join(ROOT, file), 'utf8')) as T;
+const github = {
+  plan: await load<GithubWorkflow>('examples/github-actions/plan.yml'),
+  apply: await load<GithubWorkflow>('examples/github-actions/apply.yml'),
+  drift: await load<GithubWorkflow>('examples/github-actions/drift.yml'),
+};
+const gitlab = await load<Record<string, unknown>>('examples/gitlab-ci.yml');
+const gitlabJob = (name: string): GitlabJob => gitlab[name] as GitlabJob;
+
+let stubs: string;
+let shared: string;
+beforeAll(async () => {
+  shared = await mkdtemp(join(tmpdir(), 'rdhooks-workflows-'));
+  stubs = await writeStubs(join(shared, 'bin'));
+});
+afterAll(async () => {
+  await rm(shared, { recursive: true, force: true });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Sandbox {
+  dir: string;
+  emulator: EmulatorHandle;
+  summary: string;
+  /** The environment every job starts from: the runner's, pointed at the emulator. */
+  env: Record<string, string>;
+}
+
+/** A workspace holding a copy of the repo's webhooks.yaml (or MANIFEST), a fresh emulator and the stubs on PATH. */
+async function sandbox(manifest?: string): Promise<Sandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'rdhooks-workflow-'));
+  const emulator = await startEmulator();
+  cleanups.push(async () => {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const workspace = join(dir, 'workspace');
+  await mkdir(join(dir, 'temp'), { recursive: true });
+  await mkdir(workspace);
+  if (manifest === undefined) await copyFile(join(ROOT, 'webhooks.yaml'), join(workspace, 'webhooks.yaml'));
+  else await writeFile(join(workspace, 'webhooks.yaml'), manifest);
+  const summary = join(dir, 'step-summary.md');
+  await writeFile(summary, '');
+  const env: Record<string, string> = {
+    PATH: `${stubs}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    HOME: dir,
+    CI: 'true',
+    NO_COLOR: '1',
+    RDSTATION_API_URL: emulator.url,
+    ...(await initGh(dir)),
+  };
+  return { dir: workspace, emulator, summary, env };
+}
+
+/** The runner's variables on GitHub. */
+function githubEnv(box: Sandbox): Record<string, string> {
+  return {
+    ...box.env,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_STEP_SUMMARY: box.summary,
+    RUNNER_TEMP: join(box.dir, '..', 'temp'),
+  };
+}
+
+function runGithub(workflow: GithubWorkflow, box: Sandbox, secrets: Record<string, string> = SECRETS, fork = false): Promise<JobRun> {
+  const jobId = Object.keys(workflow.jobs)[0] ?? '';
+  return runGithubJob(workflow, jobId, {
+    cwd: box.dir,
+    env: githubEnv(box),
+    secrets,
+    github: {
+      repository: REPO,
+      token: 'ghs_stub_token',
+      event: { pull_request: { number: PR, head: { sha: 'feedfacecafe0000', repo: { full_name: fork ? 'someone/webhooks' : REPO } } } },
+    },
+  });
+}
+
+/** What a job printed, for failure messages. */
+const transcript = (run: JobRun): string =>
+  run.steps.map((s) => `--- ${s.name}: ${s.outcome} (${s.code})\n${s.stdout}${s.stderr}`).join('\n');
+
+/** Asserts how a job ended; on a mismatch the error shows what each step printed. */
+function expectJob(run: JobRun, expected: 'success' | 'failure'): void {
+  if ((run.success ? 'success' : 'failure') !== expected) throw new Error(`expected the job to end in ${expected}:\n${transcript(run)}`);
+}
+
+/** Every run: script of a GitHub workflow. */
+const runSteps = (w: GithubWorkflow) => Object.values(w.jobs).flatMap((j) => j.steps.filter((s) => s.run !== undefined));
+
+/** The plan the emulator's account needs, with --detailed-exitcode: 0 when converged. */
+async function planExitCode(box: Sandbox): Promise<number | null> {
+  const r = await rdhooks(['plan', '--detailed-exitcode'], { cwd: box.dir, env: { ...SECRETS, RDSTATION_API_URL: box.emulator.url } });
+  return r.code;
+}
+
+describe('GitHub Actions workflows: structure', () => {
+  it.each(Object.entries(github))('%s.yml: setup, plain bash steps, ${{ }} only through env', (_, w) => {
+    const steps = Object.values(w.jobs).flatMap((j) => j.steps);
+    expect(steps[0]?.uses).toBe('actions/checkout@v4');
+    expect(steps[1]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } });
+    expect(runSteps(w).some((s) => /^npm ci$/m.test(s.run ?? ''))).toBe(true);
+    for (const s of runSteps(w)) {
+      expect(s.shell).toBe('bash');
+      expect(s.run).toMatch(/^set -euo pipefail\n/);
+      expect(s.run).not.toContain('${{');
+    }
+    // Secrets only reach the steps that call RD Station, never the whole job.
+    expect(JSON.stringify(w.env ?? {})).not.toContain('secrets.');
+    for (const s of steps.filter((x) => JSON.stringify(x.env ?? {}).includes('secrets.'))) {
+      expect(s.env).toEqual({
+        ...s.env,
+        RDSTATION_CLIENT_ID: '${{ secrets.RDSTATION_CLIENT_ID }}',
+        RDSTATION_CLIENT_SECRET: '${{ secrets.RDSTATION_CLIENT_SECRET }}',
+        RDSTATION_REFRESH_TOKEN: '${{ secrets.RDSTATION_REFRESH_TOKEN }}',
+      });
+      expect(s.run).toMatch(/npx rdhooks (plan|apply)/);
+    }
+  });
+
+  it('plan.yml: on pull_request, may comment, validates for annotations, plans in Markdown', () => {
+    const w = github.plan;
+    expect(Object.keys(w.on)).toEqual(['pull_request']);
+    expect(w.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    const run = runSteps(w).map((s) => s.run).join('\n');
+    expect(run).toContain('npx rdhooks validate "$MANIFEST" --format github');
+    expect(run).toContain('npx rdhooks plan "$MANIFEST" --format markdown --detailed-exitcode');
+    expect(run).toContain(MARKER);
+    expect(run).toMatch(/gh api -X PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id"/);
+  });
+
+  it('apply.yml: on push to main, never two at once, auto-approved', () => {
+    const w = github.apply;
+    expect(w.on.push).toEqual(expect.objectContaining({ branches: ['main'] }));
+    expect(w.permissions).toEqual({ contents: 'read' });
+    expect(w.concurrency).toEqual({ group: 'rdhooks-apply', 'cancel-in-progress': false });
+    expect(runSteps(w).map((s) => s.run).join('\n')).toContain('npx rdhooks apply "$MANIFEST" --auto-approve');
+  });
+
+  it('drift.yml: on a schedule, may write issues, plans with --detailed-exitcode', () => {
+    const w = github.drift;
+    expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
+    expect(w.permissions).toEqual({ contents: 'read', issues: 'write' });
+    expect(w.env?.DRIFT_ISSUE_TITLE).toBe(DRIFT_TITLE);
+    expect(w.concurrency?.group).not.toBe('rdhooks-apply'); // a queued drift check must never replace a queued apply
+    expect(runSteps(w).map((s) => s.run).join('\n')).toContain('npx rdhooks plan "$MANIFEST" --format markdown --detailed-exitcode');
+  });
+});
+
+describe('GitHub Actions: plan.yml on a pull request', () => {
+  it('posts the plan as one comment, then updates that comment in place; the plan is in the job summary', async () => {
+    const box = await sandbox();
+    // 35 comments by people first, so the plan comment lands on the second page of --paginate.
+    const others = Array.from({ length: 35 }, (_, i) => ({ id: i + 1, issue: PR, body: i === 3 ? `quoting: ${MARKER}` : `looks good ${i}` }));
+    await initGh(join(box.dir, '..'), { comments: others });
+
+    const first = await runGithub(github.plan, box);
+    expectJob(first, 'success');
+    expect(first.step('Plan').outputs.exitcode).toBe('2');
+    let gh = await readGh(join(box.dir, '..'));
+    const mine = gh.state.comments.filter((c) => c.body.startsWith(MARKER));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.body).toContain('**Plan: 4 to create, 0 to update, 0 to delete.**');
+    expect(mine[0]?.body).toContain('[workflow run](https://github.com/acme/webhooks/actions/runs/4242)');
+    expect(gh.calls.map((c) => c.args.slice(0, 3).join(' '))).toEqual([
+      `api repos/${REPO}/issues/${PR}/comments --paginate`,
+      'api -X POST',
+    ]);
+    expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks plan');
+
+    // Someone applies; the next push's plan replaces the comment's text rather than adding a comment.
+    const applied = await rdhooks(['apply', '--auto-approve'], { cwd: box.dir, env: { ...SECRETS, RDSTATION_API_URL: box.emulator.url } });
+    expect(applied.code).toBe(0);
+    const second = await runGithub(github.plan, box);
+    expectJob(second, 'success');
+    expect(second.step('Plan').outputs.exitcode).toBe('0');
+    gh = await readGh(join(box.dir, '..'));
+    expect(gh.state.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+    expect(gh.state.comments).toHaveLength(36);
+    const patch = gh.calls.find((c) => c.args[2] === 'PATCH');
+    expect(patch?.args[3]).toBe(`repos/${REPO}/issues/comments/${mine[0]?.id}`);
+    expect(gh.state.comments.find((c) => c.id === mine[0]?.id)?.body).toContain('No changes');
+    expect(gh.state.comments[3]?.body).toBe(`quoting: ${MARKER}`); // only a comment that starts with the marker is ours
+  });
+
+  it('a failed plan still posts (the error) and then fails the job', async () => {
+    const box = await sandbox();
+    const run = await runGithub(github.plan, box, { ...SECRETS, RDSTATION_CLIENT_SECRET: 'wrong' });
+    expectJob(run, 'failure');
+    expect(run.step('Validate').outcome).toBe('success');
+    expect(run.step('Plan').outcome).toBe('failure');
+    expect(run.step('Plan').stdout).toContain('::error::rdhooks plan failed with exit code 1');
+    expect(run.step('Comment on the pull request').outcome).toBe('success');
+    const { state } = await readGh(join(box.dir, '..'));
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]?.body).toMatch(/^<!-- rdhooks-plan -->\n### rdhooks plan failed\n/);
+    expect(state.comments[0]?.body).not.toContain('wrong');
+    expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks plan failed');
+  });
+
+  it('an invalid manifest fails Validate with annotations; the comment shows the problems, not a stale plan', async () => {
+    const box = await sandbox(INVALID_MANIFEST);
+    const run = await runGithub(github.plan, box);
+    expectJob(run, 'failure');
+    expect(run.step('Validate').outcome).toBe('failure');
+    expect(run.step('Validate').stdout).toMatch(/^::error file=webhooks\.yaml,line=4,col=\d+,/m);
+    expect(run.step('Plan').outcome).toBe('failure');
+    expect(run.step('Comment on the pull request').outcome).toBe('success');
+    const { state } = await readGh(join(box.dir, '..'));
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]?.body).toContain('### rdhooks plan failed');
+    expect(state.comments[0]?.body).toContain('webhooks.yaml:4:17: error: webhooks[0].event_type');
+    expect(box.emulator.requests).toEqual([]);
+  });
+
+  it('a pull request from a fork (no secrets) is validated, not planned', async () => {
+    const box = await sandbox();
+    const run = await runGithub(github.plan, box, {}, true);
+    expectJob(run, 'success');
+    expect(run.step('Validate').outcome).toBe('success');
+    expect(run.step('Plan').outcome).toBe('skipped');
+    expect(run.step('Comment on the pull request').outcome).toBe('skipped');
+  });
+});
+
+describe('GitHub Actions: apply.yml and drift.yml', () => {
+  it('drift opens one issue and fails, updates it on the next run, closes it once apply converged the account', async () => {
+    const box = await sandbox();
+    const ghDir = join(box.dir, '..');
+    await initGh(ghDir, { nextIssue: 3, issues: [{ number: 2, title: `Re: ${DRIFT_TITLE}`, body: 'unrelated', state: 'open', comments: [] }] });
+
+    const first = await runGithub(github.drift, box);
+    expectJob(first, 'failure');
+    expect(first.step('Detect drift').outcome).toBe('failure');
+    expect(first.step('Detect drift').stdout).toContain('::error::Drift: the account no longer matches webhooks.yaml.');
+    expect(first.step('Open, update or close the drift issue').outcome).toBe('success');
+    let gh = await readGh(ghDir);
+    const opened = gh.state.issues.filter((i) => i.title === DRIFT_TITLE);
+    expect(opened).toEqual([expect.objectContaining({ number: 3, state: 'open' })]);
+    expect(opened[0]?.body).toMatch(/^\*\*Drift:\*\* /);
+    expect(opened[0]?.body).toContain('**Plan: 4 to create, 0 to update, 0 to delete.**');
+    expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks plan');
+
+    const second = await runGithub(github.drift, box);
+    expectJob(second, 'failure');
+    gh = await readGh(ghDir);
+    expect(gh.state.issues.filter((i) => i.title === DRIFT_TITLE)).toHaveLength(1);
+    expect(gh.calls.filter((c) => c.args[1] === 'create')).toHaveLength(1);
+    expect(gh.calls.at(-1)?.args.slice(0, 3)).toEqual(['issue', 'edit', '3']);
+
+    const apply = await runGithub(github.apply, box);
+    expectJob(apply, 'success');
+    expect(apply.step('Apply').stdout).toContain('Apply complete: 4 created');
+    expect(await planExitCode(box)).toBe(0);
+
+    const clean = await runGithub(github.drift, box);
+    expectJob(clean, 'success');
+    gh = await readGh(ghDir);
+    expect(gh.state.issues.find((i) => i.number === 3)).toMatchObject({ state: 'closed', comments: [expect.stringContaining('matches the manifest again')] });
+    expect(gh.state.issues.find((i) => i.number === 2)).toMatchObject({ state: 'open', body: 'unrelated' });
+
+    const quiet = await runGithub(github.drift, box);
+    expectJob(quiet, 'success');
+    expect((await readGh(ghDir)).calls.slice(-1)[0]?.args.slice(0, 2)).toEqual(['issue', 'list']);
+  });
+
+  it('a failing drift check is reported as an error, not as drift, and fails', async () => {
+    const box = await sandbox();
+    const run = await runGithub(github.drift, box, { ...SECRETS, RDSTATION_REFRESH_TOKEN: 'revoked' });
+    expectJob(run, 'failure');
+    expect(run.step('Detect drift').outputs.status).toBe('error');
+    const { state } = await readGh(join(box.dir, '..'));
+    expect(state.issues).toHaveLength(1);
+    expect(state.issues[0]?.body).toMatch(/^\*\*Error:\*\* the drift check itself failed \(`rdhooks plan` exited with code 1\)/);
+    expect(state.issues[0]?.body).not.toContain('revoked');
+  });
+
+  it('apply with an invalid manifest stops at Validate and writes nothing', async () => {
+    const box = await sandbox(INVALID_MANIFEST);
+    const run = await runGithub(github.apply, box);
+    expectJob(run, 'failure');
+    expect(run.step('Validate').stdout).toContain('::error file=webhooks.yaml,');
+    expect(run.step('Apply').outcome).toBe('skipped');
+    expect(box.emulator.requests).toEqual([]);
+  });
+});
+
+describe('GitLab CI', () => {
+  it('has the stages, the rules, and a resource group for apply', () => {
+    expect(gitlab.stages).toEqual(['validate', 'plan', 'apply']);
+    expect((gitlab.default as { image: string }).image).toBe('node:20');
+    expect(gitlabJob('validate')).toMatchObject({ stage: 'validate' });
+    expect(gitlabJob('plan')).toMatchObject({ stage: 'plan', needs: [], rules: [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }] });
+    expect(gitlabJob('apply')).toMatchObject({
+      stage: 'apply',
+      resource_group: 'rdhooks-apply',
+      rules: [{ if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
+    });
+    expect(gitlabJob('drift').rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
+    // Only the drift job runs in a scheduled pipeline.
+    for (const name of ['validate', 'plan', 'apply']) expect(JSON.stringify(gitlabJob(name).rules)).not.toContain('schedule');
+    expect(gitlabJob('apply').script.join('\n')).toContain('npx rdhooks apply "$MANIFEST" --auto-approve');
+  });
+
+  describe('jobs', () => {
+    let fake: FakeGitlab;
+    beforeAll(async () => {
+      fake = await startFakeGitlab({ projectId: '77', mrIid: '5', token: 'glpat-stub' });
+    });
+    afterAll(async () => {
+      await fake.close();
+    });
+
+    const env = (box: Sandbox, secrets: Record<string, string> = SECRETS) => ({
+      ...box.env,
+      ...secrets,
+      GITLAB_CI: 'true',
+      CI_API_V4_URL: fake.apiUrl,
+      CI_PROJECT_ID: '77',
+      CI_MERGE_REQUEST_IID: '5',
+      CI_COMMIT_SHORT_SHA: 'feedfac',
+      CI_PIPELINE_URL: 'https://gitlab.example.com/acme/webhooks/-/pipelines/99',
+      GITLAB_TOKEN: 'glpat-stub',
+    });
+
+    it('plan posts one MR comment (found past the first page), updates it, and fails after posting an error', async () => {
+      const box = await sandbox();
+      fake.notes.push(...Array.from({ length: 120 }, (_, i) => ({ id: i + 1, body: `comment ${i}` })));
+      const first = await runGitlabJob(gitlab, 'plan', box.dir, env(box));
+      expect(first).toMatchObject({ code: 0 });
+      expect(first.stdout).toContain('Posted the plan comment.');
+      const mine = () => fake.notes.filter((n) => n.body.startsWith(MARKER));
+      expect(mine()).toHaveLength(1);
+      expect(mine()[0]?.body).toContain('**Plan: 4 to create, 0 to update, 0 to delete.**');
+      expect(mine()[0]?.body).toContain('[pipeline](https://gitlab.example.com/acme/webhooks/-/pipelines/99)');
+
+      const second = await runGitlabJob(gitlab, 'plan', box.dir, env(box));
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(`Updated the plan comment ${mine()[0]?.id}.`);
+      expect(fake.notes).toHaveLength(121);
+      expect(fake.requests.filter((r) => r.method === 'GET').map((r) => r.query.page)).toEqual(['1', '2', '1', '2']);
+
+      const failed = await runGitlabJob(gitlab, 'plan', box.dir, env(box, { ...SECRETS, RDSTATION_CLIENT_SECRET: 'wrong' }));
+      expect(failed.code).toBe(1);
+      expect(mine()).toHaveLength(1);
+      expect(mine()[0]?.body).toMatch(/^<!-- rdhooks-plan -->\n### rdhooks plan failed\n/);
+      expect(await readFile(join(box.dir, 'rdhooks-plan.md'), 'utf8')).toBe('');
+    });
+
+    it('drift opens one issue and fails, updates it, and closes it after apply; errors are told apart', async () => {
+      const box = await sandbox();
+      fake.issues.push({ iid: 1, title: `Re: ${DRIFT_TITLE}`, description: 'unrelated', state: 'opened', notes: [] });
+
+      const first = await runGitlabJob(gitlab, 'drift', box.dir, env(box));
+      expect(first.code).toBe(1);
+      const drift = () => fake.issues.filter((i) => i.title === DRIFT_TITLE);
+      expect(drift()).toEqual([expect.objectContaining({ iid: 2, state: 'opened', description: expect.stringMatching(/^\*\*Drift:\*\* /) })]);
+
+      const error = await runGitlabJob(gitlab, 'drift', box.dir, env(box, { ...SECRETS, RDSTATION_CLIENT_ID: 'nobody' }));
+      expect(error.code).toBe(1);
+      expect(drift()).toHaveLength(1);
+      expect(drift()[0]?.description).toMatch(/^\*\*Error:\*\* the drift check itself failed/);
+
+      const apply = await runGitlabJob(gitlab, 'apply', box.dir, env(box));
+      expect(apply.code).toBe(0);
+      expect(await planExitCode(box)).toBe(0);
+
+      const clean = await runGitlabJob(gitlab, 'drift', box.dir, env(box));
+      expect(clean.code).toBe(0);
+      expect(drift()[0]).toMatchObject({ state: 'closed', notes: [expect.stringContaining('matches the manifest again')] });
+      expect(fake.issues[0]).toMatchObject({ state: 'opened', description: 'unrelated' });
+    });
+
+    it('validate fails on an invalid manifest', async () => {
+      const box = await sandbox(INVALID_MANIFEST);
+      const r = await runGitlabJob(gitlab, 'validate', box.dir, env(box));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('webhooks.yaml:4:');
+    });
+  });
+});
