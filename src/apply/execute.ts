@@ -1,6 +1,6 @@
 /** Executes a plan against a WebhookApi: deletes, then updates by wave, then creates, with bounded concurrency. */
 import type { WebhookApi } from '../rdstation/api.js';
-import { ApiError } from '../rdstation/errors.js';
+import { ApiError, isDuplicateError } from '../rdstation/errors.js';
 import type { Change, CreateChange, Plan } from '../plan/types.js';
 import { diffFields } from '../plan/diff.js';
 import { identityKey } from '../webhook.js';
@@ -136,6 +136,8 @@ async function perform(change: Change, api: WebhookApi, counter: { attempts: num
 /**
  * A POST whose answer was lost may have created the webhook; posting again could make a duplicate that sends
  * every lead twice. So after such a failure, list: adopt the webhook if it is there, post again only if not.
+ * A POST that timed out can still land after that list; the retry is then refused as a duplicate, and the
+ * webhook is adopted the same way.
  */
 async function create(change: CreateChange, api: WebhookApi, counter: { attempts: number }, maxAttempts: number): Promise<Performed> {
   for (;;) {
@@ -144,13 +146,14 @@ async function create(change: CreateChange, api: WebhookApi, counter: { attempts
       const created = await api.create(change.after);
       return { outcome: 'done', uuid: created.uuid };
     } catch (err) {
-      if (!outcomeUnknown(err)) throw err;
+      const landedLate = counter.attempts > 1 && err instanceof ApiError && isDuplicateError(err);
+      if (!outcomeUnknown(err) && !landedLate) throw err;
       const existing = (await api.list()).find((w) => identityKey(w) === identityKey(change.after));
       if (existing) {
         if (diffFields(existing, change.after).length > 0) await api.update(existing.uuid, change.after);
         return { outcome: 'adopted', uuid: existing.uuid };
       }
-      if (counter.attempts >= maxAttempts) throw err;
+      if (landedLate || counter.attempts >= maxAttempts) throw err;
     }
   }
 }

@@ -69,9 +69,11 @@ async function confirm(io: Io): Promise<void> {
     throw new UserError('Refusing to apply without confirmation: there is no terminal to ask on; nothing was changed.', 'Review the plan above, then pass --auto-approve to apply it non-interactively.');
   }
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+  // question() never settles when input ends first (Ctrl-D): an end of input is a refusal.
+  const ended = new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)));
   try {
-    const answer = await rl.question("\nApply these changes? Only 'yes' is accepted: ");
-    if (answer.trim() !== 'yes') throw new UserError('Apply cancelled; nothing was changed.');
+    const answer = await Promise.race([rl.question("\nApply these changes? Only 'yes' is accepted: "), ended]);
+    if (answer?.trim() !== 'yes') throw new UserError('Apply cancelled; nothing was changed.');
   } finally {
     rl.close();
   }
