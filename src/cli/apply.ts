@@ -93,14 +93,17 @@ async function executeWithSignals(plan: Plan, connection: Connection, io: Io, co
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const live = io.stderr.isTTY === true;
+  let counted = false;
   const progress = (a: ActionReport, finished: number, total: number): void => {
-    if (live) io.stderr.write(`\r\x1b[K[${finished}/${total}] ${actionLine(a, { showSensitive })}${finished === total ? '\n' : ''}`);
+    counted = true;
+    if (live) io.stderr.write(`\r\x1b[K[${finished}/${total}] ${actionLine(a, { showSensitive })}`);
     else io.stderr.write(`[${finished}/${total}] ${actionLine(a, { showSensitive })}\n`);
   };
   try {
     return await executePlan(plan, connection.api, { concurrency, signal: controller.signal, onAction: progress });
   } finally {
-    if (live) io.stderr.write('\n');
+    // The live counter rewrites one line; end it so what follows starts on its own.
+    if (live && counted) io.stderr.write('\n');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -115,11 +118,11 @@ async function verify(plan: Plan, manifest: Manifest | undefined, connection: Co
     return { verified: 'skipped', reason: `listing the account again failed (${(err as Error).message}); run rdhooks plan to check it` };
   }
   io.stderr.write('Verifying: listed the account again.\n');
-  const remaining = manifest
-    ? (() => {
-        const result = planWebhooks(manifest, remote, { apiUrl: connection.apiUrl });
-        return result.ok ? result.plan.changes : plan.changes;
-      })()
-    : unfulfilledChanges(plan.changes, remote);
+  let remaining = unfulfilledChanges(plan.changes, remote);
+  if (manifest) {
+    const replanned = planWebhooks(manifest, remote, { apiUrl: connection.apiUrl });
+    if (!replanned.ok) return { verified: 'skipped', reason: `the account can no longer be planned (${replanned.errors[0]?.message ?? 'plan error'}); run rdhooks plan to see why` };
+    remaining = replanned.plan.changes;
+  }
   return remaining.length === 0 ? { verified: true } : { verified: false, remaining };
 }

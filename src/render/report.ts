@@ -49,7 +49,7 @@ export function closingLine(report: ApplyReport, verification: Verification, opt
   else if (verification.verified === false) {
     const list = verification.remaining.map((x) => `${x.action} ${r.text(x.address)}`).join(', ');
     tail = `Not verified: the account still differs (${list}). Run rdhooks apply again.`;
-  } else tail = `Not verified: ${verification.reason}.`;
+  } else tail = `Not verified: ${r.text(verification.reason)}.`;
   return `${head}: ${counts} ${tail}`;
 }
 
