@@ -1,5 +1,6 @@
 /** The manifest `rdhooks export` writes: what the account has now, uuids pinned, defaults left out. Pure. */
-import { Document, isScalar, isSeq, visit, type YAMLMap } from 'yaml';
+import { Document, isScalar, isSeq, Scalar, visit, type YAMLMap } from 'yaml';
+import { stripControl } from '../render/sanitize.js';
 import type { RemoteWebhook } from '../webhook.js';
 
 /** Where and when the export was taken, for its header comment. */
@@ -14,6 +15,12 @@ export interface ExportMeta {
 export const SCHEMA_LINE = 'yaml-language-server: $schema=./schemas/webhooks.schema.json';
 
 const SET_FIELDS = new Set(['event_identifiers', 'include_relations']);
+
+// Remote text a terminal must not receive raw: C0 (yaml escapes those in double quotes), DEL, C1, bidi controls
+// and marks, and the Unicode line separators.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_ALL = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Webhooks in the order the manifest lists them: by event_type, then url (then uuid, for a stable tie-break). */
 export function exportOrder(webhooks: readonly RemoteWebhook[]): RemoteWebhook[] {
@@ -36,7 +43,7 @@ export function renderExport(webhooks: readonly RemoteWebhook[], meta: ExportMet
   const ordered = exportOrder(webhooks);
   const doc = new Document({ version: 1, webhooks: ordered.map(entry) });
   const header = [
-    `# Exported by rdhooks ${meta.version} on ${meta.date} from ${meta.apiUrl}`,
+    `# Exported by rdhooks ${meta.version} on ${meta.date} from ${stripControl(meta.apiUrl)}`,
     '# Each entry is pinned to its webhook by uuid: add names, then `rdhooks plan` should show no changes.',
     `# ${SCHEMA_LINE}`,
   ].join('\n');
@@ -44,12 +51,18 @@ export function renderExport(webhooks: readonly RemoteWebhook[], meta: ExportMet
     Pair(_, pair) {
       if (isScalar(pair.key) && SET_FIELDS.has(String(pair.key.value)) && isSeq(pair.value)) pair.value.flow = true;
     },
+    Scalar(_, node) {
+      // yaml leaves DEL, C1 and bidi controls raw, even in quotes: such values go double-quoted, escaped below.
+      if (typeof node.value === 'string' && UNSAFE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
   });
   const items = (doc.get('webhooks', true) as { items: YAMLMap[] } | undefined)?.items ?? [];
   ordered.forEach((w, i) => {
     const item = items[i];
     // Status is server-set and not part of the manifest, but a suspended webhook deserves a reviewer's eye.
-    if (item && w.status && w.status !== 'active') item.commentBefore = ` status: ${w.status} (RD stopped delivering to this URL)`;
+    if (item && w.status && w.status !== 'active') item.commentBefore = ` status: ${stripControl(w.status)} (RD stopped delivering to this URL)`;
   });
-  return `${header}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
+  // Only double-quoted scalars can hold these characters now, and there `\uXXXX` reads back as the same text.
+  const body = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${header}\n${body}`;
 }

@@ -1,4 +1,5 @@
 /** Renderers of diagnostics: text with a code frame, JSON, GitHub workflow commands. Pure. */
+import { escapeUnsafeJson } from '../render/sanitize.js';
 import { stripControl } from './quote.js';
 import type { Diagnostic, Manifest } from './types.js';
 
@@ -25,25 +26,35 @@ export function formatText(diagnostics: readonly Diagnostic[], options: TextOpti
     .join('');
 }
 
+/** Characters of a source line a code frame shows; longer lines are cut to a window around the column. */
+const FRAME_WIDTH = 160;
+
 function codeFrame(lines: string[], d: Diagnostic, paint: (s: Style, t: string) => string): string {
   const line = lines[d.line - 1];
   if (line === undefined) return '';
+  // A megabyte-long line printed once per diagnostic on it would flood the terminal (and overflow a string).
+  const start = line.length > FRAME_WIDTH ? Math.max(0, Math.min(d.column - 1 - FRAME_WIDTH / 4, line.length - FRAME_WIDTH)) : 0;
+  const clip = (text: string): string =>
+    text.length <= FRAME_WIDTH && start === 0
+      ? printable(text)
+      : `${start > 0 ? '…' : ''}${printable(text.slice(start, start + FRAME_WIDTH))}${text.length > start + FRAME_WIDTH ? '…' : ''}`;
   const width = String(d.line).length;
   const gutter = (n: number | '') => paint('dim', `${String(n).padStart(width)} |`);
   let out = '';
   const before = lines[d.line - 2];
-  if (before !== undefined && before.trim() !== '') out += `  ${gutter(d.line - 1)} ${printable(before)}\n`;
-  out += `${paint(d.severity === 'error' ? 'red' : 'yellow', '>')} ${gutter(d.line)} ${printable(line)}\n`;
-  const available = Math.max(1, line.length - d.column + 1);
+  if (before !== undefined && before.trim() !== '') out += `  ${gutter(d.line - 1)} ${clip(before)}\n`;
+  out += `${paint(d.severity === 'error' ? 'red' : 'yellow', '>')} ${gutter(d.line)} ${clip(line)}\n`;
+  const column = d.column - start + (start > 0 ? 1 : 0);
+  const available = Math.max(1, Math.min(line.length, start + FRAME_WIDTH) - (d.column - 1));
   const caret = '^'.repeat(Math.max(1, Math.min(d.length ?? 1, available)));
-  out += `  ${gutter('')} ${' '.repeat(d.column - 1)}${paint(d.severity === 'error' ? 'red' : 'yellow', caret)}\n`;
+  out += `  ${gutter('')} ${' '.repeat(Math.max(0, column - 1))}${paint(d.severity === 'error' ? 'red' : 'yellow', caret)}\n`;
   return `${out}\n`;
 }
 
 /** A source line safe for a terminal; one character per character, so the caret stays aligned. */
 function printable(line: string): string {
   // eslint-disable-next-line no-control-regex
-  return line.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return line.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 /** The last line of `rdhooks validate`: `FILE: valid (4 webhooks, 1 warning)` or `FILE: 2 errors, 1 warning`. */
@@ -85,14 +96,15 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
     code: d.code,
     message: d.message,
   }));
-  return `${JSON.stringify(out, null, 2)}\n`;
+  // Exact data, but DEL, C1 and bidi controls (which JSON.stringify leaves raw) as \u escapes, inert on a terminal.
+  return `${escapeUnsafeJson(JSON.stringify(out, null, 2))}\n`;
 }
 
 /** GitHub Actions workflow commands, so each problem shows inline on a pull request's diff. */
 export function formatGithub(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
     .map((d) => {
-      const props = `file=${property(d.file)},line=${d.line},col=${d.column},title=${property(`rdhooks ${d.code}`)}`;
+      const props = `file=${property(stripControl(d.file))},line=${d.line},col=${d.column},title=${property(`rdhooks ${d.code}`)}`;
       return `::${d.severity} ${props}::${data(d.message)}\n`;
     })
     .join('');

@@ -10,8 +10,21 @@ describe('matchesUrlPattern', () => {
     ['https://a.example.com/x?y=(1)', 'https://a.example.com/x?y=(1)', true],
     ['https://a.example.com/x.y', 'https://a.example.com/xzy', false],
     ['*', 'anything', true],
+    ['*', '', true],
+    ['', '', true],
+    ['', 'x', false],
+    ['a*b*c', 'aXbYbZc', true],
+    ['a*b*c', 'aXbYbZ', false],
+    ['*a*a', 'xaxa', true],
+    ['**x', 'yyx', true],
+    ['https://a.example.com/*', 'https://a.example.com/\nline', true],
   ])('%s against %s: %s', (pattern, url, expected) => {
     expect(matchesUrlPattern(pattern, url)).toBe(expected);
+  });
+
+  it('stays linear on patterns with many stars (a regex of ".*"s took minutes)', () => {
+    expect(matchesUrlPattern(`${'*a'.repeat(200)}*!`, 'a'.repeat(100_000))).toBe(false);
+    expect(matchesUrlPattern(`${'*a'.repeat(200)}*`, 'a'.repeat(100_000))).toBe(true);
   });
 });
 

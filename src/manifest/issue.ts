@@ -1,4 +1,5 @@
 /** A problem found at a path in the manifest's data, before it is given a file position. */
+import { stripControl } from './quote.js';
 import type { SourcePosition } from './types.js';
 
 /** A path into the manifest's data: keys of mappings and indexes of sequences. */
@@ -30,6 +31,7 @@ export function warning(path: Path, code: string, message: string, at?: 'key' | 
 export function showPath(path: Path): string {
   if (path.length === 0) return 'the manifest';
   let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  // Keys are user text too: escaped, so a key cannot carry a terminal escape into a message.
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? stripControl(seg) : `.${stripControl(seg)}`;
   return out;
 }

@@ -26,7 +26,7 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
 
   const parsed = parseManifest(text, path);
   const diagnostics = [...parsed.diagnostics];
-  if (parsed.value === undefined) return { diagnostics: sortDiagnostics(diagnostics), text };
+  if (parsed.value === undefined) return { diagnostics: capDiagnostics(sortDiagnostics(diagnostics)), text };
   const { locate } = parsed;
 
   const interpolated = interpolateTree(parsed.value, env);
@@ -51,7 +51,7 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
   const issues = [...checkSchema(data), ...checkRules(data, lineOf)].filter((i) => !unresolved.has(i.path.join('\0')));
   for (const issue of issues) diagnostics.push(toDiagnostic(issue, locate(issue.path, issue.at)));
 
-  const sorted = sortDiagnostics(dedupe(diagnostics));
+  const sorted = capDiagnostics(sortDiagnostics(dedupe(diagnostics)));
   if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted, text };
   const manifest = normalizeManifest(data as WrittenManifest, { path, sha256, locate });
   return { manifest, diagnostics: sorted, text };
@@ -71,7 +71,28 @@ function toDiagnostic(issue: Issue, where: ReturnType<Locate>): Diagnostic {
 
 /** Diagnostics in file order; stable, so problems at one spot keep the order they were found in. */
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  // Usually one file: skipping localeCompare keeps sorting thousands of diagnostics cheap.
+  return [...diagnostics].sort((a, b) => (a.file === b.file ? 0 : a.file.localeCompare(b.file)) || a.line - b.line || a.column - b.column);
+}
+
+/** Past this many problems a file is not a manifest with mistakes but the wrong file (or an attack). */
+export const MAX_DIAGNOSTICS = 1000;
+
+/** The first MAX_DIAGNOSTICS diagnostics, then one that counts the rest, so output stays readable and bounded. */
+function capDiagnostics(sorted: Diagnostic[]): Diagnostic[] {
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  const rest = sorted.slice(MAX_DIAGNOSTICS);
+  const first = rest[0]!;
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const more: Diagnostic = {
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    severity: errors > 0 ? 'error' : 'warning',
+    code: 'too-many-problems',
+    message: `${rest.length} more problems from here on are not shown (${errors} errors); fix the ones above, then validate again.`,
+  };
+  return [...sorted.slice(0, MAX_DIAGNOSTICS), more];
 }
 
 /** Aliases make one node reachable by several paths; it is reported once. */

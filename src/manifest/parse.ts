@@ -36,7 +36,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
     diagnostics.push({ ...at(err.pos[0], length), severity: 'error', ...describeYamlError(err, text, duplicates) });
   }
   for (const warn of doc.warnings) {
-    diagnostics.push({ ...at(warn.pos[0]), severity: 'warning', code: 'yaml-warning', message: `${warn.message}.` });
+    diagnostics.push({ ...at(warn.pos[0]), severity: 'warning', code: 'yaml-warning', message: `${yamlMessage(warn)}.` });
   }
   // A duplicate key leaves the rest of the document intact, so the other checks can still run.
   if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { locate, diagnostics };
@@ -73,7 +73,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
           ...at(alias.range?.[0] ?? 0, alias.source.length + 1),
           severity: 'error',
           code: 'unknown-alias',
-          message: `alias *${alias.source} refers to no anchor; define "&${alias.source}" before this line or fix the name.`,
+          message: `alias *${stripControl(alias.source)} refers to no anchor; define "&${stripControl(alias.source)}" before this line or fix the name.`,
         });
       }
     },
@@ -90,7 +90,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       code: bomb ? 'alias-bomb' : 'yaml-syntax',
       message: bomb
         ? 'aliases here expand exponentially (more than 10000 nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.'
-        : `the YAML cannot be read: ${err instanceof Error ? err.message : String(err)}.`,
+        : `the YAML cannot be read: ${stripControl(err instanceof Error ? err.message : String(err))}.`,
     });
     return { locate, diagnostics };
   }
@@ -177,12 +177,18 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter): Map<number, { k
   return out;
 }
 
+/** yaml's message, terminal-safe and short: it quotes the source (C1 and bidi controls raw), even a whole huge line. */
+function yamlMessage(err: YAMLError): string {
+  const full = stripControl(err.message.replace(/\s+at line \d+, column \d+.*$/s, ''));
+  return full.length > 200 ? `${full.slice(0, 199)}…` : full;
+}
+
 function describeYamlError(
   err: YAMLError,
   text: string,
   duplicates: Map<number, { key: string; firstLine: number }>,
 ): { code: string; message: string } {
-  const what = err.message.replace(/\s+at line \d+, column \d+.*$/s, '');
+  const what = yamlMessage(err);
   switch (err.code) {
     case 'DUPLICATE_KEY': {
       const dup = duplicates.get(err.pos[0]);

@@ -23,10 +23,10 @@ export interface ParsedErrorBody {
 /** The API operation that failed; hints depend on it. */
 export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'token' | 'code';
 
-/** Removes control characters so remote text cannot drive the terminal. */
+/** Removes control characters (and bidi controls, which reorder text) so remote text cannot drive the terminal. */
 export function sanitize(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -260,6 +260,7 @@ function hintFor(status: number, op: Operation | undefined, duplicate: boolean, 
     case 429:
       return "RD Station's rate limit was reached: wait a minute and run again, or lower --rate-limit (other integrations share the account's quota).";
     default:
+      if (status >= 300 && status < 400) return 'The RD Station API does not redirect: check RDSTATION_API_URL / --api-url (https://api.rd.services, without a path).';
       if (status >= 500) return 'RD Station is failing right now: try again later (rdhooks already retried where it was safe).';
       return undefined;
   }

@@ -32,10 +32,12 @@ export interface HttpApiOptions {
   random?: () => number;
   /** Replaces the token bucket (tests share one across clients). */
   limiter?: RateLimiter;
+  /** Largest response body read; a bigger one is refused. Default 64 MiB (100,000 webhooks are about 28 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** Defaults of the knobs, also shown in --help. */
-export const HTTP_DEFAULTS = { timeoutMs: 30_000, maxAttempts: 5, deadlineMs: 120_000, rateLimitPerMinute: 120 } as const;
+export const HTTP_DEFAULTS = { timeoutMs: 30_000, maxAttempts: 5, deadlineMs: 120_000, rateLimitPerMinute: 120, maxResponseBytes: 64 * 1024 * 1024 } as const;
 
 const WEBHOOKS = '/integrations/webhooks';
 
@@ -71,6 +73,7 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
   const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
   const maxAttempts = Math.max(1, options.maxAttempts ?? HTTP_DEFAULTS.maxAttempts);
   const deadlineMs = options.deadlineMs ?? HTTP_DEFAULTS.deadlineMs;
+  const maxResponseBytes = options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
@@ -87,7 +90,7 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `rdhooks/${VERSION}` };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await got(`${options.apiUrl}${path}`, {
+    const request = got(`${options.apiUrl}${path}`, {
       method: method as 'GET',
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -97,7 +100,33 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
       timeout: { request: Math.max(1, timeout) },
       responseType: 'text',
     });
-    return { status: res.statusCode, headers: res.headers, body: res.body };
+    // got buffers the whole body: without a cap, a broken proxy or a hostile server could exhaust memory.
+    let tooLarge = false;
+    request.on('downloadProgress', (p: { transferred: number; total?: number }) => {
+      if (!tooLarge && (p.transferred > maxResponseBytes || (p.total ?? 0) > maxResponseBytes)) {
+        tooLarge = true;
+        request.cancel();
+      }
+    });
+    try {
+      const res = await request;
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      if (tooLarge) throw responseTooLarge(method, path);
+      throw err;
+    }
+  }
+
+  function responseTooLarge(method: string, path: string): ApiError {
+    const mib = Math.round((maxResponseBytes / 1024 / 1024) * 10) / 10;
+    return new ApiError({
+      message: `RD Station's answer to ${method} ${path} is larger than ${mib} MiB; rdhooks stopped reading it`,
+      hint: 'No RD Station answer is that large: check RDSTATION_API_URL / --api-url, and any proxy in between.',
+      code: 'RESPONSE_TOO_LARGE',
+      method,
+      path,
+      retryable: false,
+    });
   }
 
   function redactError(e: ApiError): ApiError {
@@ -132,6 +161,7 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
       try {
         reply = await send(method, path, token, body, Math.min(timeoutMs, deadline - started));
       } catch (err) {
+        if (err instanceof ApiError) throw redactError(err);
         const code = err instanceof RequestError ? err.code : undefined;
         debug(`← ${method} ${path} failed: ${code ?? 'error'} after ${now() - started} ms (attempt ${attempt})`);
         const landed = maybeSent(code);

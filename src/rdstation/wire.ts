@@ -1,5 +1,6 @@
 /** The wire format of RD Station webhooks: request bodies from specs, and response text to RemoteWebhook. */
 import { CONVERSION_EVENT, normalizeSpec, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import { parseErrorBody } from './errors.js';
 
 /** A webhook object as RD Station sends or receives it, before normalization. */
 export type WireWebhook = Record<string, unknown>;
@@ -44,6 +45,12 @@ function optionalString(o: WireWebhook, key: string): string | undefined {
   throw new WireFormatError(`field "${key}" is ${typeof v}, expected a string`);
 }
 
+function identityString(o: WireWebhook, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null || typeof v === 'string') return v ?? undefined;
+  throw new WireFormatError(`field "${key}" is ${Array.isArray(v) ? 'array' : typeof v}, expected a string`);
+}
+
 function stringArray(o: WireWebhook, key: string): string[] {
   const v = o[key];
   // Legacy responses omit arrays; a missing array means empty.
@@ -60,9 +67,10 @@ export function fromWire(value: unknown): RemoteWebhook {
     throw new WireFormatError('a webhook is not a JSON object');
   }
   const o = value as WireWebhook;
-  const uuid = optionalString(o, 'uuid');
-  const eventType = optionalString(o, 'event_type');
-  const url = optionalString(o, 'url');
+  // Identity fields must be strings: a number here is a broken answer, not something to turn into a URL.
+  const uuid = identityString(o, 'uuid');
+  const eventType = identityString(o, 'event_type');
+  const url = identityString(o, 'url');
   if (!uuid) throw new WireFormatError('a webhook has no "uuid"');
   if (!eventType) throw new WireFormatError(`webhook ${uuid} has no "event_type"`);
   if (url === undefined) throw new WireFormatError(`webhook ${uuid} has no "url"`);
@@ -90,7 +98,14 @@ export function listFromWire(value: unknown): RemoteWebhook[] {
     throw new WireFormatError('the list body is not a JSON object');
   }
   const list = (value as { webhooks?: unknown }).webhooks;
-  if (list === undefined || list === null) return [];
+  if (list === undefined || list === null) {
+    // A 200 carrying an error (a proxy, or RD itself) is not an empty account: taken as one, a plan would be wrong.
+    if (['errors', 'error', 'error_type', 'error_message'].some((k) => k in value)) {
+      const what = parseErrorBody(JSON.stringify(value)).message;
+      throw new WireFormatError(`it is an error body${what ? ` ("${what}")` : ''}, not a list of webhooks`);
+    }
+    return [];
+  }
   if (!Array.isArray(list)) throw new WireFormatError('"webhooks" is not an array');
   return list.map(fromWire);
 }
