@@ -145,6 +145,41 @@ describe('rdhooks export against rdhooks emulator --seed', () => {
   });
 });
 
+describe('rdhooks emulator fault flags', () => {
+  it('--fail-rate 1 answers every webhook call with a 5xx, which rdhooks reports after its retries', async () => {
+    const cwd = await freshDir();
+    const emu = await runEmulator(['--fail-rate', '1'], cwd);
+    const r = await rdhooks(['export', '--retries', '1'], { cwd, env: { RDSTATION_API_URL: emu.url, RDSTATION_ACCESS_TOKEN: emu.token } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: RD Station answered 50[03] to GET \/integrations\/webhooks/);
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('--validate-urls refuses a create whose target does not answer, and rdhooks names the URL', async () => {
+    const cwd = await freshDir();
+    const emu = await runEmulator(['--validate-urls'], cwd);
+    const creds = Object.fromEntries([...emu.stderr().matchAll(/(RDSTATION_(?:CLIENT_ID|CLIENT_SECRET|REFRESH_TOKEN))=(\S+)/g)].map((m) => [m[1], m[2]]));
+    // Nothing listens on port 9 of loopback: RD's check of the target fails, as it would for a dead receiver.
+    await writeFile(join(cwd, 'webhooks.yaml'), 'version: 1\nwebhooks:\n  - {event_type: crm_deal_created, url: "http://127.0.0.1:9/dead"}\n');
+    const r = await rdhooks(['apply', '--auto-approve'], { cwd, env: { RDSTATION_API_URL: emu.url, ...creds } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('http://127.0.0.1:9/dead');
+    expect(r.stdout).toMatch(/could not validate the target URL|did not answer 2xx/);
+    expect(r.stdout).not.toMatch(/check the credentials/i);
+  });
+
+  it('--state keeps the account across restarts', async () => {
+    const cwd = await freshDir();
+    const state = join(cwd, 'state.json');
+    const first = await runEmulator(['--state', state, '--seed', apiFixturePath('seed-two-webhooks.json')], cwd);
+    await first.stop();
+    const second = await runEmulator(['--state', state], cwd);
+    const r = await rdhooks(['export'], { cwd, env: { RDSTATION_API_URL: second.url, RDSTATION_ACCESS_TOKEN: second.token } });
+    expect(r.code).toBe(0);
+    expect((parse(r.stdout) as Manifest).webhooks).toHaveLength(2);
+  });
+});
+
 describe('rdhooks export without a usable connection', () => {
   it('names the credential variables when none is set', async () => {
     const r = await rdhooks(['export'], { cwd: await freshDir() });
