@@ -194,6 +194,24 @@ export class ApiError extends UserError {
     this.outcomeUnknown = init.outcomeUnknown ?? false;
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /** This error with some fields replaced (errors are values: never mutated). */
+  with(patch: Partial<ApiErrorInit>): ApiError {
+    return new ApiError({
+      message: this.message,
+      hint: this.hint,
+      status: this.status,
+      code: this.code,
+      serverMessage: this.serverMessage,
+      fieldErrors: this.fieldErrors,
+      method: this.method,
+      path: this.path,
+      retryable: this.retryable,
+      outcomeUnknown: this.outcomeUnknown,
+      retryAfterMs: this.retryAfterMs,
+      ...patch,
+    });
+  }
 }
 
 /** The code of the error raised when RD refuses a create because the target URL did not answer 2xx. */

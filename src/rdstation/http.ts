@@ -130,18 +130,11 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
   }
 
   function redactError(e: ApiError): ApiError {
-    return new ApiError({
+    return e.with({
       message: redact(e.message),
       hint: e.hint === undefined ? undefined : redact(e.hint),
-      status: e.status,
-      code: e.code,
       serverMessage: e.serverMessage === undefined ? undefined : redact(e.serverMessage),
       fieldErrors: e.fieldErrors.map((f) => ({ ...f, message: redact(f.message) })),
-      method: e.method,
-      path: e.path,
-      retryable: e.retryable,
-      outcomeUnknown: e.outcomeUnknown,
-      retryAfterMs: e.retryAfterMs,
     });
   }
 
@@ -166,7 +159,9 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
         debug(`← ${method} ${path} failed: ${code ?? 'error'} after ${now() - started} ms (attempt ${attempt})`);
         const landed = maybeSent(code);
         earlierAttemptMayHaveLanded ||= landed;
-        const idempotent = method !== 'POST' || op === 'token';
+        // A POST (a create, or a token exchange that may spend a rotating refresh token) is retried only when
+        // it surely never reached RD.
+        const idempotent = method !== 'POST';
         if ((idempotent || shouldRetry(method, { kind: 'network', code })) && attempt < maxAttempts) {
           const wait = backoffDelay(attempt, random);
           if (now() + wait < deadline) {
@@ -206,8 +201,10 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
       const parsed = reply.status === 429 ? parseErrorBody(reply.body) : undefined;
       const retryAfterMs = parsed ? rateLimitWait(reply.headers, parsed.remainingTimeMs, now()) : undefined;
       const error = apiErrorFromResponse({ status: reply.status, body: reply.body, method, path, operation: op, retryAfterMs });
-      const idempotent = method !== 'POST' || op === 'token';
+      const idempotent = method !== 'POST';
       if (reply.status >= 500) earlierAttemptMayHaveLanded = true;
+      // A create that failed on the server, or after an attempt that may have landed, may exist now.
+      const finish = (e: ApiError): ApiError => redactError(op === 'create' && earlierAttemptMayHaveLanded ? mayHaveLanded(e) : e);
       if ((idempotent ? error.retryable : shouldRetry(method, { kind: 'status', status: reply.status })) && attempt < maxAttempts) {
         const wait = retryAfterMs ?? backoffDelay(attempt, random);
         if (now() + wait < deadline) {
@@ -215,11 +212,10 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
           await sleep(wait);
           continue;
         }
-        throw redactError(giveUp(error, `the server asked to wait ${Math.ceil(wait / 1000)} s, beyond the ${Math.round(deadlineMs / 1000)} s deadline (--deadline)`));
+        const who = retryAfterMs === undefined ? 'the next retry would wait' : 'the server asked to wait';
+        throw finish(giveUp(error, `${who} ${Math.ceil(wait / 1000)} s, beyond the ${Math.round(deadlineMs / 1000)} s deadline (--deadline)`));
       }
-      if (error.retryable && attempt > 1) throw redactError(giveUp(error, `after ${attempt} attempts (--retries)`));
-      if (method === 'POST' && op === 'create' && reply.status >= 500) throw redactError(mayHaveLanded(error));
-      throw redactError(error);
+      throw finish(error.retryable && attempt > 1 ? giveUp(error, `after ${attempt} attempts (--retries)`) : error);
     }
   }
 
@@ -331,31 +327,12 @@ function headerText(v: string | string[] | undefined): string {
 }
 
 function giveUp(e: ApiError, why: string): ApiError {
-  return new ApiError({
-    message: `${e.message} (gave up: ${why})`,
-    hint: e.hint,
-    status: e.status,
-    code: e.code,
-    serverMessage: e.serverMessage,
-    fieldErrors: e.fieldErrors,
-    method: e.method,
-    path: e.path,
-    retryable: e.retryable,
-    retryAfterMs: e.retryAfterMs,
-  });
+  return e.with({ message: `${e.message} (gave up: ${why})` });
 }
 
 function mayHaveLanded(e: ApiError): ApiError {
-  return new ApiError({
-    message: e.message,
+  return e.with({
     hint: 'A create that failed on the server may still have happened: run rdhooks plan to see the account as it is now, then apply again.',
-    status: e.status,
-    code: e.code,
-    serverMessage: e.serverMessage,
-    fieldErrors: e.fieldErrors,
-    method: e.method,
-    path: e.path,
-    retryable: e.retryable,
     outcomeUnknown: true,
   });
 }

@@ -164,3 +164,37 @@ describe('redaction', () => {
     expect(err.message).toContain('[redacted]');
   });
 });
+
+describe('the token exchange is not retried once it may have reached RD', () => {
+  // With rotating refresh tokens, a lost answer may already have spent the refresh token: a blind retry would
+  // turn a network blip into INVALID_REFRESH_TOKEN and a dead CI secret.
+  it.each([
+    ['a reset after sending', 'reset' as const, 1],
+    ['a 500 answer', { status: 500, body: '<html>oops</html>' }, 1],
+    ['a 429 answer (nothing was done)', { status: 429, headers: { 'Retry-After': '0' }, body: { errors: { error_type: 'RATE_LIMIT_EXCEDDED' } } }, 2],
+  ])('%s', async (_name, first, expectedTokenCalls) => {
+    const { scripted } = await import('../helpers/scripted.js');
+    const { createHttpApi } = await import('../../src/rdstation/http.js');
+    const server = await scripted((req, i) => {
+      if (req.path.startsWith('/auth/token')) return i === 0 ? first : { status: 200, body: { access_token: 'tok-ok', expires_in: 3600 } };
+      return { status: 200, body: { webhooks: [] } };
+    });
+    try {
+      const api = createHttpApi({
+        apiUrl: server.url,
+        auth: { refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } },
+        maxAttempts: 3,
+        sleep: async () => undefined,
+        rateLimitPerMinute: 100_000,
+      });
+      const outcome = await api.list().then(
+        () => 'listed',
+        (e: Error) => e.message,
+      );
+      expect(server.requests.filter((r) => r.path.startsWith('/auth/token'))).toHaveLength(expectedTokenCalls);
+      expect(outcome === 'listed').toBe(expectedTokenCalls === 2);
+    } finally {
+      await server.close();
+    }
+  });
+});
