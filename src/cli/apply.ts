@@ -1,4 +1,7 @@
 /** The apply workflow: plan (or read a saved plan), confirm, execute with progress and Ctrl-C handling, verify. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { executePlan, type ActionReport, type ApplyReport } from '../apply/execute.js';
 import { unfulfilledChanges } from '../apply/verify.js';
@@ -54,6 +57,11 @@ export async function runApply(argv: Record<string, unknown>, io: Io): Promise<n
 async function checkSavedPlan(plan: Plan, file: string, connection: Connection, io: Io): Promise<Plan> {
   if (plan.remote.api_url !== connection.apiUrl) {
     throw new UserError(`${file} was made against ${plan.remote.api_url}, not ${connection.apiUrl}; nothing was changed.`, 'Make a new plan against this account: rdhooks plan --out FILE');
+  }
+  // The plan is what was reviewed; a manifest edited since means the reviewed plan is no longer what was meant.
+  const manifestNow = await readFile(resolve(io.cwd, plan.manifest.path)).catch(() => undefined);
+  if (manifestNow && createHash('sha256').update(manifestNow).digest('hex') !== plan.manifest.sha256) {
+    throw new UserError(`${plan.manifest.path} changed since ${file} was made from it; nothing was changed.`, 'Run rdhooks plan --out FILE again, review it, and apply the new plan.');
   }
   const remote = await connection.api.list();
   io.stderr.write(`Listed ${remote.length} webhook${remote.length === 1 ? '' : 's'}.\n`);
@@ -124,5 +132,5 @@ async function verify(plan: Plan, manifest: Manifest | undefined, connection: Co
     if (!replanned.ok) return { verified: 'skipped', reason: `the account can no longer be planned (${replanned.errors[0]?.message ?? 'plan error'}); run rdhooks plan to see why` };
     remaining = replanned.plan.changes;
   }
-  return remaining.length === 0 ? { verified: true } : { verified: false, remaining };
+  return remaining.length === 0 ? { verified: true, against: manifest ? 'manifest' : 'saved plan' } : { verified: false, remaining };
 }

@@ -75,5 +75,11 @@ export async function readSavedPlan(file: string, io: Io): Promise<Plan> {
   if (typeof problem === 'string') {
     throw new UserError(`${file} is not a plan this rdhooks can apply: ${problem}.`, 'Make a new one with: rdhooks plan --out FILE');
   }
+  if (problem.sensitive_values !== 'shown') {
+    throw new UserError(
+      `${file} has its URL credentials masked (***): it was printed for review, and applying it would write *** into the account.`,
+      'Save the plan for apply with: rdhooks plan --out FILE',
+    );
+  }
   return problem;
 }

@@ -7,12 +7,13 @@ import { compareText } from './order.js';
 /**
  * `sha256:` and the hex sha256 of the listing's canonical JSON. It covers what decides the plan: each uuid, its
  * request fields (normalized, so set order and missing arrays do not count) and its status (a suspension changes
- * the plan's warnings). created_at, updated_at, source and platform_account_id are left out: they change nothing
- * apply does, and a touch that alters only updated_at should not make a saved plan stale.
+ * the plan's warnings), and the account it belongs to (platform_account_id), so a plan made on one account
+ * never applies to another. created_at, updated_at and source are left out: they change nothing apply does,
+ * and a touch that alters only updated_at should not make a saved plan stale.
  */
 export function fingerprint(remote: readonly RemoteWebhook[]): string {
   const rows = remote
-    .map((r) => ({ uuid: r.uuid, json: canonicalJson({ uuid: r.uuid, status: r.status ?? null, ...specOf(r) }) }))
+    .map((r) => ({ uuid: r.uuid, json: canonicalJson({ uuid: r.uuid, status: r.status ?? null, account: r.platform_account_id ?? null, ...specOf(r) }) }))
     .sort((a, b) => compareText(a.uuid, b.uuid) || compareText(a.json, b.json))
     .map((r) => r.json);
   return `sha256:${createHash('sha256').update(`[${rows.join(',')}]`).digest('hex')}`;

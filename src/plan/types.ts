@@ -68,6 +68,11 @@ export interface UnmanagedWebhook {
 /** The JSON plan, format version 1 (schemas/plan.schema.json). */
 export interface Plan {
   format_version: 1;
+  /**
+   * In the JSON document only: whether URL credentials are whole (`shown`) or replaced by `***` (`masked`).
+   * apply --plan refuses a masked plan, which would write `***` into the account.
+   */
+  sensitive_values?: 'masked' | 'shown';
   manifest: { path: string; sha256: string };
   remote: { api_url: string; fingerprint: string; count: number };
   summary: { create: number; update: number; delete: number; unchanged: number; unmanaged: number };

@@ -79,6 +79,7 @@ export function renderJson(plan: Plan, options: RenderOptions = {}): string {
 
   const doc: Plan = {
     format_version: 1,
+    sensitive_values: show ? 'shown' : 'masked',
     manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256 },
     remote: { api_url: url(plan.remote.api_url), fingerprint: plan.remote.fingerprint, count: plan.remote.count },
     summary: { ...plan.summary },

@@ -4,7 +4,7 @@ import type { Change } from '../plan/types.js';
 import { printable, type RenderOptions } from './redact.js';
 
 /** Whether the account was listed again after the run and matched what was asked. */
-export type Verification = { verified: true } | { verified: false; remaining: Pick<Change, 'action' | 'address'>[] } | { verified: 'skipped'; reason: string };
+export type Verification = { verified: true; against: 'manifest' | 'saved plan' } | { verified: false; remaining: Pick<Change, 'action' | 'address'>[] } | { verified: 'skipped'; reason: string };
 
 const OUTCOME_LABEL: Record<ActionOutcome, string> = {
   done: 'done',
@@ -45,7 +45,7 @@ export function closingLine(report: ApplyReport, verification: Verification, opt
   const extra = [failed > 0 ? `${failed} failed` : '', notDone > 0 ? `${notDone} not done` : ''].filter(Boolean).join(', ');
   const counts = `${c.create} created, ${c.update} updated, ${c.delete} deleted${extra ? `, ${extra}` : ''}.`;
   let tail: string;
-  if (verification.verified === true) tail = 'Verified: the account matches the manifest.';
+  if (verification.verified === true) tail = `Verified: the account matches the ${verification.against}.`;
   else if (verification.verified === false) {
     const list = verification.remaining.map((x) => `${x.action} ${r.text(x.address)}`).join(', ');
     tail = `Not verified: the account still differs (${list}). Run rdhooks apply again.`;

@@ -221,7 +221,33 @@ describe('rdhooks apply --plan FILE', () => {
     const r = await cli(['apply', '--plan', 'plan.json', '--auto-approve', '--concurrency', '1']);
     expectExit(r, EXIT.ok);
     expect(writeCalls(handle)).toEqual([`PUT ${WEBHOOKS}/${A.uuid}`, `PUT ${WEBHOOKS}/${B.uuid}`, `POST ${WEBHOOKS}`]);
-    expect(r.stdout).toContain('Apply complete: 1 created, 2 updated, 0 deleted. Verified');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: 1 created, 2 updated, 0 deleted. Verified: the account matches the saved plan.');
+  });
+
+  it('refuses the masked plan --format json prints, which would write *** into the account', async () => {
+    const { handle, cli, cwd } = await setup();
+    const printed = await cli(['plan', '--format', 'json']);
+    expectExit(printed, EXIT.ok);
+    await writeFile(join(cwd, 'printed.json'), printed.stdout);
+    handle.requests.length = 0;
+
+    const r = await cli(['apply', '--plan', 'printed.json', '--auto-approve']);
+    expectExit(r, EXIT.error);
+    expect(r.stderr).toContain('printed.json has its URL credentials masked (***)');
+    expect(r.stderr).toContain('rdhooks plan --out FILE');
+    expect(handle.requests).toEqual([]);
+  });
+
+  it('refuses a plan whose manifest changed since it was made, writing nothing', async () => {
+    const { handle, cli, cwd } = await setup();
+    expectExit(await cli(['plan', '--out', 'plan.json']), EXIT.ok);
+    await writeFile(join(cwd, 'webhooks.yaml'), `${MANIFEST}# edited after the plan\n`);
+    handle.requests.length = 0;
+
+    const r = await cli(['apply', '--plan', 'plan.json', '--auto-approve']);
+    expectExit(r, EXIT.error);
+    expect(r.stderr).toContain('webhooks.yaml changed since plan.json was made from it; nothing was changed.');
+    expect(handle.requests).toEqual([]);
   });
 
   it('refuses a stale plan, writing nothing', async () => {
