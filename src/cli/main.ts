@@ -5,8 +5,8 @@ import { runCli } from './run.js';
 // A reader that stops early (`rdhooks plan | head`) closes the pipe: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (err.code !== 'EPIPE') process.stderr.write(`error: cannot write the output: ${err.code ?? err.message}\n`);
+    process.exit(err.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
   });
 }
 

@@ -45,15 +45,21 @@ export async function listAndPlan(
  * so the file is created readable by its owner only.
  */
 export async function writeSavedPlan(file: string, plan: Plan, io: Io): Promise<void> {
-  const [{ writeFile, rename }, { resolve }, { renderJson }] = await Promise.all([
+  const [{ writeFile, rename, rm }, { resolve }, { renderJson }] = await Promise.all([
     import('node:fs/promises'),
     import('node:path'),
     import('../render/json.js'),
   ]);
   const target = resolve(io.cwd, file);
   const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, renderJson(plan, { showSensitive: true }), { mode: 0o600 });
-  await rename(tmp, target);
+  try {
+    await writeFile(tmp, renderJson(plan, { showSensitive: true }), { mode: 0o600 });
+    await rename(tmp, target);
+  } catch (err) {
+    // The temporary file holds whole URLs: never leave it behind.
+    await rm(tmp, { force: true });
+    throw new UserError(`cannot save the plan to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, 'Check that its directory exists and is writable.');
+  }
   io.stderr.write(`Saved the plan to ${file}; apply it with: rdhooks apply --plan ${file}\n`);
 }
 

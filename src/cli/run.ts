@@ -1,6 +1,7 @@
 /** The command table and the one place errors become messages and exit codes. */
 import type { Argv } from 'yargs';
 import { UserError, InterruptedError } from '../errors.js';
+import { stripControl } from '../render/sanitize.js';
 import { VERSION } from '../version.js';
 import { processIo, type Io } from './io.js';
 import validate from './commands/validate.js';
@@ -53,7 +54,7 @@ export async function runCli(args: string[], io: Io = processIo()): Promise<numb
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .option('color', { type: 'boolean', describe: 'Colour the output (default: on a TTY without NO_COLOR)' })
+    .option('color', { type: 'boolean', describe: 'Colour on a terminal (the default unless NO_COLOR is set); --no-color turns it off' })
     .option('debug', { type: 'boolean', describe: 'Log each API request and response to stderr (secrets redacted)' })
     .exitProcess(false)
     .fail((msg, err) => {
@@ -72,6 +73,11 @@ export async function runCli(args: string[], io: Io = processIo()): Promise<numb
   return exitCode;
 }
 
+/** Messages can carry remote or file text: no control characters reach the terminal, line breaks aside. */
+function printable(text: string): string {
+  return text.split('\n').map(stripControl).join('\n');
+}
+
 /** Prints an error the way users should see it: what, where, what to do; a stack only with --debug. */
 export function reportError(err: unknown, io: Io, debug: boolean): number {
   if (err instanceof InterruptedError) {
@@ -79,7 +85,13 @@ export function reportError(err: unknown, io: Io, debug: boolean): number {
     return EXIT.interrupted;
   }
   if (err instanceof UserError) {
-    io.stderr.write(`error: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+    io.stderr.write(`error: ${printable(err.message)}\n${err.hint ? `  ${printable(err.hint)}\n` : ''}`);
+    return EXIT.error;
+  }
+  const fsError = err as NodeJS.ErrnoException;
+  if (typeof fsError?.code === 'string' && typeof fsError.syscall === 'string' && typeof fsError.path === 'string') {
+    // A file the user named could not be read or written: their environment, not a bug.
+    io.stderr.write(`error: cannot ${fsError.syscall} ${printable(fsError.path)}: ${fsError.code}\n  Check that the path exists and is writable.\n`);
     return EXIT.error;
   }
   const message = err instanceof Error ? err.message : String(err);

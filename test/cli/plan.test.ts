@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -174,6 +174,24 @@ describe('rdhooks plan', () => {
     expect(summary).not.toContain('s3cr3t-query-value');
     expect((await rdhooks(['plan'], { cwd, env: { ...env(), GITHUB_STEP_SUMMARY: join(cwd, 'step.md') } })).code).toBe(0);
     expect(await readFile(join(cwd, 'step.md'), 'utf8')).toContain('**Plan: 1 to create, 1 to update, 0 to delete.**');
+  });
+
+  it('says so, without a stack or a leftover file, when --out cannot be written', async () => {
+    await resetAccount([LISTED_A]);
+    const cwd = await dirWith({ 'webhooks.yaml': MANIFEST });
+    const r = await rdhooks(['plan', '--out', 'missing-dir/plan.json'], { cwd, env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: cannot save the plan to missing-dir/plan.json: ENOENT.');
+    expect(r.stderr).not.toContain('bug in rdhooks');
+    expect(await readdir(cwd)).toEqual(['webhooks.yaml']);
+  });
+
+  it('refuses an API URL that carries credentials, without echoing them', async () => {
+    const cwd = await dirWith({ 'webhooks.yaml': MANIFEST });
+    const r = await rdhooks(['plan', '--api-url', 'https://user:hunter2@api.example.com'], { cwd, env: { RDSTATION_ACCESS_TOKEN: 'x' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: The API URL must not carry credentials (user:password@).');
+    expect(r.stderr).not.toContain('hunter2');
   });
 
   it('names the credential variables when none are set', async () => {
