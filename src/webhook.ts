@@ -62,14 +62,15 @@ export function normalizeSet(values: readonly string[] | undefined | null): stri
   return [...new Set((values ?? []).map((v) => v.trim()))].sort();
 }
 
-/** The spec with defaults filled in and sets normalized. */
+/** The spec with defaults filled in and sets normalized; identifiers only for conversions. */
 export function normalizeSpec(spec: Partial<WebhookSpec> & Pick<WebhookSpec, 'event_type' | 'url'>): WebhookSpec {
   return {
     event_type: spec.event_type.trim(),
     entity_type: spec.entity_type?.trim() || 'CONTACT',
     url: spec.url.trim(),
     http_method: spec.http_method?.trim() || 'POST',
-    event_identifiers: normalizeSet(spec.event_identifiers),
+    // Only conversions take identifiers, and requests send none for other events: any listed would be noise.
+    event_identifiers: spec.event_type.trim() === CONVERSION_EVENT ? normalizeSet(spec.event_identifiers) : [],
     include_relations: normalizeSet(spec.include_relations),
   };
 }

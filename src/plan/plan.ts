@@ -11,6 +11,7 @@ import { compareChanges, compareText } from './order.js';
 import { emptyPruneError, unsafeReasons } from './safety.js';
 import type { Change, Plan, PlanError, PlanResult, PlanWarning, UnmanagedWebhook, UpdateChange } from './types.js';
 import {
+  absentNotFoundWarning,
   compareWarnings,
   duplicateWarnings,
   insecureUrlWarning,
@@ -83,6 +84,9 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
   for (const { entry, remote: r } of matching.absent) {
     const before = normalized(r);
     changes.push({ action: 'delete', address: entry.address, uuid: r.uuid, reason: REASONS.absent, before });
+  }
+  for (const entry of manifest.absent) {
+    if (entry.uuid !== undefined && !matching.absent.some((a) => a.entry === entry)) warnings.push(absentNotFoundWarning(entry));
   }
 
   const unmanaged: UnmanagedWebhook[] = [];

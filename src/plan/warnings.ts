@@ -1,5 +1,5 @@
 /** Warnings: facts a reviewer should know that are not themselves changes. */
-import type { DesiredWebhook } from '../manifest/types.js';
+import type { AbsentEntry, DesiredWebhook } from '../manifest/types.js';
 import { identityKey, type RemoteWebhook } from '../webhook.js';
 import { compareText } from './order.js';
 import type { PlanWarning } from './types.js';
@@ -41,6 +41,20 @@ export function staleUuidWarning(d: DesiredWebhook, adopted: RemoteWebhook | und
       `The manifest pins uuid ${d.uuid ?? ''}, which the account does not list (deleted, or pinned from another ` +
       `account); the entry ${what}. ${adopted ? 'Run' : 'After apply, run'} \`rdhooks pin\` to write the ` +
       'current uuid into the manifest.',
+  };
+}
+
+/**
+ * An `ensure: absent` pin the account does not list: nothing is deleted. Silence here would hide a wrong uuid
+ * while the webhook the user meant to delete goes on receiving leads.
+ */
+export function absentNotFoundWarning(entry: AbsentEntry): PlanWarning {
+  return {
+    code: 'stale_uuid',
+    address: entry.address,
+    message:
+      `ensure: absent names uuid ${entry.uuid ?? ''}, which the account does not list, so nothing is deleted. ` +
+      'If it is gone already, remove the entry; if the uuid is wrong, fix it (rdhooks export lists the uuids).',
   };
 }
 

@@ -67,6 +67,13 @@ describe('matching and actions', () => {
       unchanged: 1,
     },
     {
+      name: 'identifiers listed on an event that takes none (requests never send them)',
+      manifest: aManifest({ webhooks: [aDesired({ event_type: OPP, url: A })] }),
+      remote: [aWebhook({ event_type: OPP, url: A, event_identifiers: ['stray'] })],
+      changes: [],
+      unchanged: 1,
+    },
+    {
       name: 'server-only fields that differ',
       manifest: aManifest({ webhooks: [aDesired({ url: A })] }),
       remote: [
@@ -508,6 +515,13 @@ describe('warnings', () => {
     const adopted = planOk(aManifest({ webhooks: [aDesired({ uuid: 'gone', url: A })] }), [aWebhook({ uuid: 'new', url: A })])
       .warnings[0];
     expect(adopted?.message).toContain('matches webhook new');
+  });
+
+  it('warns when an ensure: absent uuid is not listed, since nothing will be deleted', () => {
+    const p = planOk(aManifest({ absent: [anAbsent({ name: 'old', uuid: 'gone' }), anAbsent({ event_type: OPP, url: A })] }), []);
+    expect(p.changes).toEqual([]);
+    expect(p.warnings.map((w) => [w.code, w.address])).toEqual([['stale_uuid', 'old']]);
+    expect(p.warnings[0]?.message).toContain('ensure: absent names uuid gone, which the account does not list, so nothing is deleted');
   });
 
   it('has an entry adopt the active one of listed duplicates and leaves the other unmanaged', () => {
