@@ -1,5 +1,6 @@
 /** Executes a plan against a WebhookApi: deletes, then updates by wave, then creates, with bounded concurrency. */
 import type { WebhookApi } from '../rdstation/api.js';
+import { InterruptedError } from '../errors.js';
 import { ApiError, isDuplicateError } from '../rdstation/errors.js';
 import type { Change, CreateChange, Plan } from '../plan/types.js';
 import { diffFields } from '../plan/diff.js';
@@ -51,16 +52,15 @@ export async function executePlan(plan: Plan, api: WebhookApi, options: ExecuteO
   let finished = 0;
 
   const runOne = async (change: Change): Promise<void> => {
-    const blocker = blockers.get(change);
-    const blockerReport = blocker && reports.get(blocker);
-    if (blockerReport && !succeeded(blockerReport.outcome)) {
+    const blocker = (blockers.get(change) ?? []).find((b) => !succeeded(reports.get(b)?.outcome ?? 'not_started'));
+    if (blocker) {
       record(change, { outcome: 'skipped', durationMs: 0, attempts: 0, message: `skipped: it needs ${blocker.address} to ${blocker.action} first, which did not succeed` });
       return;
     }
     const started = now();
     const counter = { attempts: 0 };
     try {
-      const outcome = await perform(change, api, counter, options.maxCreateAttempts ?? 3);
+      const outcome = await perform(change, api, counter, options.maxCreateAttempts ?? 3, options.signal);
       record(change, { ...outcome, durationMs: now() - started, attempts: counter.attempts });
     } catch (err) {
       record(change, { outcome: 'failed', durationMs: now() - started, attempts: counter.attempts, message: failureMessage(change, err) });
@@ -94,25 +94,26 @@ function phases(changes: readonly Change[]): Change[][] {
   return [deletes, ...waves.map((w) => updates.filter((u) => u.wave === w)), creates].filter((p) => p.length > 0);
 }
 
-/** For each change that moves onto a key, the change that must first vacate that key. */
-function blockingChanges(changes: readonly Change[]): Map<Change, Change> {
-  const vacating = new Map<string, Change>();
+/** For each change that moves onto a key, every change that must first vacate it (listed duplicates: several). */
+function blockingChanges(changes: readonly Change[]): Map<Change, Change[]> {
+  const vacating = new Map<string, Change[]>();
+  const vacates = (key: string, c: Change): void => void vacating.set(key, [...(vacating.get(key) ?? []), c]);
   for (const c of changes) {
-    if (c.action === 'delete') vacating.set(identityKey(c.before), c);
-    if (c.action === 'update' && identityKey(c.before) !== identityKey(c.after)) vacating.set(identityKey(c.before), c);
+    if (c.action === 'delete') vacates(identityKey(c.before), c);
+    if (c.action === 'update' && identityKey(c.before) !== identityKey(c.after)) vacates(identityKey(c.before), c);
   }
-  const blockers = new Map<Change, Change>();
+  const blockers = new Map<Change, Change[]>();
   for (const c of changes) {
     if (c.action === 'delete') continue;
-    const blocker = vacating.get(identityKey(c.after));
-    if (blocker && blocker !== c) blockers.set(c, blocker);
+    const needed = (vacating.get(identityKey(c.after)) ?? []).filter((b) => b !== c);
+    if (needed.length > 0) blockers.set(c, needed);
   }
   return blockers;
 }
 
 type Performed = Pick<ActionReport, 'outcome' | 'uuid'>;
 
-async function perform(change: Change, api: WebhookApi, counter: { attempts: number }, maxCreateAttempts: number): Promise<Performed> {
+async function perform(change: Change, api: WebhookApi, counter: { attempts: number }, maxCreateAttempts: number, signal?: AbortSignal): Promise<Performed> {
   switch (change.action) {
     case 'delete':
       counter.attempts++;
@@ -129,7 +130,7 @@ async function perform(change: Change, api: WebhookApi, counter: { attempts: num
       await api.update(change.uuid, change.after);
       return { outcome: 'done' };
     case 'create':
-      return create(change, api, counter, maxCreateAttempts);
+      return create(change, api, counter, maxCreateAttempts, signal);
   }
 }
 
@@ -139,7 +140,7 @@ async function perform(change: Change, api: WebhookApi, counter: { attempts: num
  * A POST that timed out can still land after that list; the retry is then refused as a duplicate, and the
  * webhook is adopted the same way.
  */
-async function create(change: CreateChange, api: WebhookApi, counter: { attempts: number }, maxAttempts: number): Promise<Performed> {
+async function create(change: CreateChange, api: WebhookApi, counter: { attempts: number }, maxAttempts: number, signal?: AbortSignal): Promise<Performed> {
   for (;;) {
     counter.attempts++;
     try {
@@ -154,6 +155,8 @@ async function create(change: CreateChange, api: WebhookApi, counter: { attempts
         return { outcome: 'adopted', uuid: existing.uuid };
       }
       if (landedLate || counter.attempts >= maxAttempts) throw err;
+      // Interrupted: start no new POST. The one that failed did not land (the list shows), so nothing is lost.
+      if (signal?.aborted) throw new InterruptedError('interrupted before retrying the create; it was not created');
     }
   }
 }

@@ -130,7 +130,9 @@ async function verify(plan: Plan, manifest: Manifest | undefined, connection: Co
   if (manifest) {
     const replanned = planWebhooks(manifest, remote, { apiUrl: connection.apiUrl });
     if (!replanned.ok) return { verified: 'skipped', reason: `the account can no longer be planned (${replanned.errors[0]?.message ?? 'plan error'}); run rdhooks plan to see why` };
-    remaining = replanned.plan.changes;
+    // The re-plan finds what still differs; the plan's own writes are checked too, for duplicates it cannot see.
+    const again = new Set(replanned.plan.changes.map((c) => c.address));
+    remaining = [...replanned.plan.changes, ...remaining.filter((c) => !again.has(c.address))];
   }
   return remaining.length === 0 ? { verified: true, against: manifest ? 'manifest' : 'saved plan' } : { verified: false, remaining };
 }

@@ -209,6 +209,21 @@ describe('executePlan over HTTP against the emulator', () => {
     expect(handle.store.snapshot()).toHaveLength(0);
   });
 
+  it('starts no new POST after an interrupt, even mid-create', async () => {
+    const { handle, api } = await emulator([]);
+    const plan = await planFor(aManifest({ webhooks: [aDesired({ name: 'down', url: url('down') })] }), handle, api);
+    const controller = new AbortController();
+    // The first POST fails with a 5xx; Ctrl-C arrives while the create re-lists to see whether it landed.
+    const failing = faultOn(api, handle, 'create', { failRate: 1 });
+    const interrupting: WebhookApi = { ...failing, list: () => (controller.abort(), failing.list()) };
+
+    const report = await run(plan, interrupting, { signal: controller.signal });
+
+    expect(handle.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+    expect(report.interrupted).toBe(true);
+    expect(report.actions).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 1, message: expect.stringContaining('interrupted before retrying the create') })]);
+  });
+
   it('counts a DELETE answered 404 as done (already gone)', async () => {
     const gone = aWebhook({ url: url('gone') });
     const { handle, api } = await emulator([gone]);
