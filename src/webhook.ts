@@ -25,9 +25,6 @@ export const SPEC_FIELDS = [
   'include_relations',
 ] as const;
 
-/** Server-set fields: never sent, never diffed. */
-export const SERVER_FIELDS = ['uuid', 'created_at', 'updated_at', 'platform_account_id', 'source', 'status'] as const;
-
 /**
  * The fields of a webhook a request can set, normalized: strings trimmed, sets sorted and de-duplicated,
  * a missing array empty. Remote event types are plain strings because RD may add new ones.

@@ -4,7 +4,6 @@ import type { DesiredWebhook, Manifest } from '../manifest/types.js';
 import { identityKey, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
 import { findCollisions, type FinalWebhook } from './collisions.js';
 import { diffFields, specOf } from './diff.js';
-import { PlanFailedError } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import { isSuspended, matchEntries } from './match.js';
 import { compareChanges, compareText } from './order.js';
@@ -132,18 +131,6 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
     ...(unsafe.length > 0 ? { unsafe } : {}),
   };
   return { ok: true, plan };
-}
-
-/** planWebhooks() for callers that prefer a throw: a PlanFailedError (a UserError) carries every error. */
-export function plan(manifest: Manifest, remote: readonly RemoteWebhook[], meta: PlanMeta): Plan {
-  const result = planWebhooks(manifest, remote, meta);
-  if (!result.ok) throw new PlanFailedError(result.errors);
-  return result.plan;
-}
-
-/** True when the plan writes nothing: `--detailed-exitcode` exits 0 rather than 2. */
-export function isEmptyPlan(p: Plan): boolean {
-  return p.changes.length === 0;
 }
 
 /** The listed webhook with its request fields normalized, so `before` and each field's `before` agree. */

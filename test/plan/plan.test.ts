@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Manifest } from '../../src/manifest/types.js';
-import { PlanFailedError } from '../../src/plan/errors.js';
-import { plan, planWebhooks, REASONS } from '../../src/plan/plan.js';
+import { planWebhooks, REASONS } from '../../src/plan/plan.js';
 import type { Plan, PlanError, UpdateChange } from '../../src/plan/types.js';
 import type { RemoteWebhook } from '../../src/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook } from '../builders.js';
@@ -360,16 +359,6 @@ describe('errors that make a plan impossible', () => {
   it('plans an empty prune when allow_empty says so', () => {
     const p = planOk(aManifest({ prune: true, safety: { allow_empty: true } }), [aWebhook()]);
     expect(lines(p)).toEqual([`delete WEBHOOK.CONVERTED https://hooks.example.com/rd/converted: ${REASONS.prune}`]);
-  });
-
-  it('throws a PlanFailedError from plan()', () => {
-    expect(() => plan(aManifest({ prune: true }), [], META)).toThrow(PlanFailedError);
-    try {
-      plan(aManifest({ prune: true }), [], META);
-    } catch (e) {
-      expect((e as PlanFailedError).errors.map((x) => x.code)).toEqual(['empty_prune']);
-      expect((e as PlanFailedError).hint).toContain('allow_empty');
-    }
   });
 });
 

@@ -1,6 +1,6 @@
 /** Plans for renderer tests, made by the real planner from builders so they stay realistic. */
 import type { Manifest } from '../../src/manifest/types.js';
-import { plan } from '../../src/plan/plan.js';
+import { planWebhooks } from '../../src/plan/plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { RemoteWebhook } from '../../src/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook } from '../builders.js';
@@ -9,7 +9,9 @@ const META = { apiUrl: 'https://api.rd.services' };
 
 /** Plans `manifest` against `remote`. */
 export function planOf(manifest: Manifest, remote: RemoteWebhook[]): Plan {
-  return plan(manifest, remote, META);
+  const result = planWebhooks(manifest, remote, META);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  return result.plan;
 }
 
 /**
