@@ -15,7 +15,7 @@ import { actionLine, renderReportMarkdown, renderReportText, type Verification }
 import { openApi, type Connection } from './connection.js';
 import { useColor, type Io } from './io.js';
 import { renderPlan } from './output.js';
-import { listAndPlan, loadValidManifest, readSavedPlan } from './planning.js';
+import { listAccount, listAndPlan, loadValidManifest, readSavedPlan } from './planning.js';
 import { EXIT } from './run.js';
 import { appendSummary } from './summary.js';
 
@@ -29,7 +29,7 @@ export async function runApply(argv: Record<string, unknown>, io: Io): Promise<n
   }
   const savedPlanFile = typeof argv.plan === 'string' ? argv.plan : undefined;
   const savedPlan = savedPlanFile ? await readSavedPlan(savedPlanFile, io) : undefined;
-  const manifest = savedPlan ? undefined : await loadValidManifest(String(argv.manifest), io, color);
+  const manifest = savedPlan ? undefined : (await loadValidManifest(String(argv.manifest), io, color)).manifest;
 
   const connection = await openApi(argv, io);
   try {
@@ -63,8 +63,7 @@ async function checkSavedPlan(plan: Plan, file: string, connection: Connection, 
   if (manifestNow && createHash('sha256').update(manifestNow).digest('hex') !== plan.manifest.sha256) {
     throw new UserError(`${plan.manifest.path} changed since ${file} was made from it; nothing was changed.`, 'Run rdhooks plan --out FILE again, review it, and apply the new plan.');
   }
-  const remote = await connection.api.list();
-  io.stderr.write(`Listed ${remote.length} webhook${remote.length === 1 ? '' : 's'}.\n`);
+  const remote = await listAccount(connection, io);
   if (fingerprint(remote) !== plan.remote.fingerprint) {
     throw new UserError(`${file} is stale: the account changed since the plan was made; nothing was changed.`, 'Run rdhooks plan --out FILE again, review it, and apply the new plan.');
   }

@@ -5,9 +5,10 @@ import type { RemoteWebhook } from '../webhook.js';
 import { UserError } from '../errors.js';
 import type { Connection } from './connection.js';
 import { painter, useColor, type Io } from './io.js';
+import { count } from '../text.js';
 
-/** Loads and validates the manifest; prints warnings and errors to stderr, and throws when it has errors. */
-export async function loadValidManifest(file: string, io: Io, color: boolean | undefined): Promise<Manifest> {
+/** Loads and validates the manifest and keeps its text; prints warnings and errors to stderr, and throws when it has errors. */
+export async function loadValidManifest(file: string, io: Io, color: boolean | undefined): Promise<{ manifest: Manifest; text: string }> {
   const [{ loadManifest }, { formatText }] = await Promise.all([import('../manifest/load.js'), import('../manifest/format.js')]);
   const result = await loadManifest(file, io.env, { cwd: io.cwd });
   const paint = painter(useColor(io.stderr, io.env, color));
@@ -15,10 +16,17 @@ export async function loadValidManifest(file: string, io: Io, color: boolean | u
     io.stderr.write(formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint }));
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  if (!result.manifest || errors > 0) {
-    throw new UserError(`${file} is not a valid manifest (${errors} error${errors === 1 ? '' : 's'} above).`, 'Fix them and run again.');
+  if (!result.manifest || result.text === undefined || errors > 0) {
+    throw new UserError(`${file} is not a valid manifest (${count(errors, 'error')} above); nothing was changed.`, 'Fix them and run again.');
   }
-  return result.manifest;
+  return { manifest: result.manifest, text: result.text };
+}
+
+/** Lists the account (the one list call of a run) and says how many webhooks it has. */
+export async function listAccount(connection: Connection, io: Io): Promise<RemoteWebhook[]> {
+  const remote = await connection.api.list();
+  io.stderr.write(`Listed ${count(remote.length, 'webhook')}.\n`);
+  return remote;
 }
 
 /** Lists the account once and plans; plan errors are printed and become a UserError. */
@@ -29,13 +37,12 @@ export async function listAndPlan(
   showSensitive: boolean,
 ): Promise<{ plan: Plan; remote: RemoteWebhook[] }> {
   const [{ planWebhooks }, { renderPlanErrors }] = await Promise.all([import('../plan/plan.js'), import('../render/errors.js')]);
-  const remote = await connection.api.list();
-  io.stderr.write(`Listed ${remote.length} webhook${remote.length === 1 ? '' : 's'}.\n`);
+  const remote = await listAccount(connection, io);
   const result = planWebhooks(manifest, remote, { apiUrl: connection.apiUrl });
   if (!result.ok) {
     io.stderr.write(renderPlanErrors(result.errors, { showSensitive }));
     const n = result.errors.length;
-    throw new UserError(`No plan can be made: ${n} problem${n === 1 ? '' : 's'} above. Nothing was changed.`);
+    throw new UserError(`No plan can be made: ${count(n, 'problem')} above. Nothing was changed.`);
   }
   return { plan: result.plan, remote };
 }

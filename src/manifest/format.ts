@@ -2,6 +2,7 @@
 import { escapeUnsafeJson } from '../render/sanitize.js';
 import { stripControl } from './quote.js';
 import type { Diagnostic, Manifest } from './types.js';
+import { count } from '../text.js';
 
 /** Styles the text renderer asks for; the CLI's painter (util.styleText or identity) fits. */
 export type Style = 'red' | 'yellow' | 'bold' | 'dim' | 'cyan';
@@ -69,10 +70,6 @@ export function formatSummary(file: string, diagnostics: readonly Diagnostic[], 
   if (manifest.absent.length) parts.push(`${manifest.absent.length} absent`);
   if (warnings) parts.push(count(warnings, 'warning'));
   return `${name}: valid (${parts.join(', ')})\n`;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** One element of `rdhooks validate --format json`'s array; lines and columns are 1-based. */

@@ -2,6 +2,7 @@
 import type { Change, Plan } from '../plan/types.js';
 import { printable, type Redactor, type RenderOptions } from './redact.js';
 import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
+import { count } from '../text.js';
 
 /** GitHub refuses comments over 65,536 characters; this leaves room for a bot's own header. */
 export const MARKDOWN_MAX_LENGTH = 65_000;
@@ -31,7 +32,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     `**${plain(summaryLine(plan))}**`,
     '',
     `${code(r.text(plan.manifest.path))} against ${code(r.url(plan.remote.api_url))}, ` +
-      `${plan.remote.count} webhook${plan.remote.count === 1 ? '' : 's'} listed.`,
+      `${count(plan.remote.count, 'webhook')} listed.`,
     '',
     '| create | update | delete | unchanged | unmanaged |',
     '|---:|---:|---:|---:|---:|',
@@ -93,7 +94,7 @@ function fit(head: string, sections: Section[], max: number): string {
     }
     if (shown > 0 && !out.endsWith('\n\n')) out += '\n';
     const left = s.blocks.length - shown;
-    if (left > 0) omitted.push(`${left} ${s.noun}${left === 1 ? '' : 's'}`);
+    if (left > 0) omitted.push(count(left, s.noun));
   }
   if (omitted.length > 0) {
     out +=

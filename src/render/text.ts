@@ -3,6 +3,7 @@ import { styleText } from 'node:util';
 import type { Change, Plan } from '../plan/types.js';
 import { printable, type Redactor, type RenderOptions } from './redact.js';
 import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
+import { count } from '../text.js';
 
 /** Options of the text renderer. */
 export interface TextOptions extends RenderOptions {
@@ -25,7 +26,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     paint(
       'bold',
       `rdhooks plan: ${r.text(plan.manifest.path)} against ${r.url(plan.remote.api_url)} ` +
-        `(${plural(plan.remote.count, 'webhook')} listed)`,
+        `(${count(plan.remote.count, 'webhook')} listed)`,
     ),
     '',
   );
@@ -105,12 +106,7 @@ function changeLines(change: Change, r: Redactor, paint: Paint): string[] {
   }
   if (change.action === 'update') {
     const hidden = unchangedCount(change.fields);
-    if (hidden > 0) lines.push(`      ${paint('dim', `# (${plural(hidden, 'unchanged field')} hidden)`)}`);
+    if (hidden > 0) lines.push(`      ${paint('dim', `# (${count(hidden, 'unchanged field')} hidden)`)}`);
   }
   return lines;
-}
-
-/** `1 webhook`, `2 webhooks`. */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -122,7 +122,7 @@ describe('rdhooks pin', () => {
     const r = await rdhooks(['pin'], { cwd, env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^webhooks\.yaml:3:\d+: error: /);
-    expect(r.stderr).toContain('error: webhooks.yaml is not a valid manifest (1 error above); nothing was written.');
+    expect(r.stderr).toContain('error: webhooks.yaml is not a valid manifest (1 error above); nothing was changed.');
     expect(await readFile(join(cwd, 'webhooks.yaml'), 'utf8')).toBe(bad);
     expect(emulator.requests).toEqual([]);
   });

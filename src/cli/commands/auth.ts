@@ -2,6 +2,7 @@
 import type { Io } from '../io.js';
 import type { Command } from '../run.js';
 import { connectionOptions } from '../connection.js';
+import { count } from '../../text.js';
 
 const ACTIONS = ['url', 'exchange', 'check'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -174,14 +175,14 @@ async function authCheck(argv: Record<string, unknown>, io: Io): Promise<number>
     }
   }
   const connection = await openApi(argv, checkIo);
-  let count: number;
+  let listed: number;
   try {
     io.stderr.write(`Checking ${what} against ${redactUrl(connection.apiUrl)}…\n`);
-    count = (await connection.api.list()).length;
+    listed = (await connection.api.list()).length;
   } finally {
     await connection.close();
   }
-  io.stdout.write(`Credentials OK: the account has ${count} webhook${count === 1 ? '' : 's'} visible to this integration.\n`);
+  io.stdout.write(`Credentials OK: the account has ${count(listed, 'webhook')} visible to this integration.\n`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /** `rdhooks export [--out FILE]`: a manifest of what the account has now, for adopting an existing account. */
 import type { Command } from '../run.js';
 import { connectionOptions } from '../connection.js';
+import { count } from '../../text.js';
 
 const exportCommand: Command = {
   command: 'export',
@@ -29,17 +30,17 @@ const exportCommand: Command = {
     if (out && !argv.force && existsSync(out)) refuse();
     const connection = await openApi(argv, io);
     let text: string;
-    let count: number;
+    let listed: number;
     try {
       const webhooks = await connection.api.list();
-      count = webhooks.length;
+      listed = webhooks.length;
       text = renderExport(webhooks, { apiUrl: redactUrl(connection.apiUrl), date: new Date().toISOString().slice(0, 10), version: VERSION });
     } finally {
       await connection.close();
     }
     if (!out) {
       io.stdout.write(text);
-      io.stderr.write(`Exported ${count} webhook${count === 1 ? '' : 's'}.\n`);
+      io.stderr.write(`Exported ${count(listed, 'webhook')}.\n`);
       return 0;
     }
     if (argv.force) {
@@ -54,7 +55,7 @@ const exportCommand: Command = {
         throw err;
       }
     }
-    io.stderr.write(`Exported ${count} webhook${count === 1 ? '' : 's'} to ${String(argv.out)}.\n`);
+    io.stderr.write(`Exported ${count(listed, 'webhook')} to ${String(argv.out)}.\n`);
     return 0;
   },
 };

@@ -2,7 +2,7 @@
 import type { RemoteWebhook } from '../../webhook.js';
 import type { Command } from '../run.js';
 import { connectionOptions } from '../connection.js';
-import { painter, useColor } from '../io.js';
+import { count } from '../../text.js';
 
 const pinCommand: Command = {
   command: 'pin [manifest]',
@@ -12,12 +12,11 @@ const pinCommand: Command = {
       .positional('manifest', { type: 'string', default: 'webhooks.yaml', describe: 'The manifest to pin' })
       .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 when some entry would get a uuid (and print which)' }),
   async handler(argv, io) {
-    const [{ loadManifest }, { formatText }, { UserError }, { openApi }, { pinManifest }, { renderPlanErrors }, { printable }, { stripControl }] =
+    const [{ UserError }, { openApi }, { listAccount, loadValidManifest }, { pinManifest }, { renderPlanErrors }, { printable }, { stripControl }] =
       await Promise.all([
-        import('../../manifest/load.js'),
-        import('../../manifest/format.js'),
         import('../../errors.js'),
         import('../connection.js'),
+        import('../planning.js'),
         import('../../manifest/pin.js'),
         import('../../render/errors.js'),
         import('../../render/redact.js'),
@@ -27,30 +26,20 @@ const pinCommand: Command = {
     const name = stripControl(file);
     const check = argv.check === true;
 
-    const loaded = await loadManifest(file, io.env, { cwd: io.cwd });
-    if (loaded.diagnostics.length > 0) {
-      const paint = painter(useColor(io.stderr, io.env, argv.color as boolean | undefined));
-      io.stderr.write(formatText(loaded.diagnostics, { ...(loaded.text !== undefined ? { source: loaded.text } : {}), paint }));
-    }
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    if (!loaded.manifest || loaded.text === undefined || errors > 0) {
-      throw new UserError(`${name} is not a valid manifest (${errors} error${errors === 1 ? '' : 's'} above); nothing was written.`, 'Fix them and run rdhooks pin again.');
-    }
-
+    const loaded = await loadValidManifest(file, io, argv.color as boolean | undefined);
     const connection = await openApi(argv, io);
     let remote: RemoteWebhook[];
     try {
-      remote = await connection.api.list();
+      remote = await listAccount(connection, io);
     } finally {
       await connection.close();
     }
-    io.stderr.write(`Listed ${remote.length} webhook${remote.length === 1 ? '' : 's'}.\n`);
 
     const result = pinManifest(loaded.text, loaded.manifest, remote);
     if (result.errors.length > 0) {
       io.stderr.write(renderPlanErrors(result.errors));
       const n = result.errors.length;
-      throw new UserError(`Nothing can be pinned: ${n} problem${n === 1 ? '' : 's'} above. ${name} was not changed.`);
+      throw new UserError(`Nothing can be pinned: ${count(n, 'problem')} above. ${name} was not changed.`);
     }
 
     // Addresses may be `event_type url`: masked and stripped like plans.
@@ -61,7 +50,7 @@ const pinCommand: Command = {
     for (const e of [...result.stale, ...result.skipped]) io.stderr.write(`warning: ${where(e)} ${text(e.message)}\n`);
 
     const n = result.pinned.length;
-    const webhooks = `${n} webhook${n === 1 ? '' : 's'}`;
+    const webhooks = `${count(n, 'webhook')}`;
     if (n === 0) {
       io.stderr.write(
         result.skipped.length > 0

@@ -22,7 +22,7 @@ const planCommand: Command = {
       import('../summary.js'),
     ]);
     const showSensitive = argv['show-sensitive'] === true;
-    const manifest = await loadValidManifest(String(argv.manifest), io, argv.color as boolean | undefined);
+    const { manifest } = await loadValidManifest(String(argv.manifest), io, argv.color as boolean | undefined);
     const connection = await openApi(argv, io);
     let plan;
     try {
