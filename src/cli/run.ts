@@ -1,7 +1,7 @@
 /** The command table and the one place errors become messages and exit codes. */
 import type { Argv } from 'yargs';
 import { UserError, InterruptedError } from '../errors.js';
-import { stripControl } from '../render/sanitize.js';
+import { stripControl } from '../sanitize.js';
 import { VERSION } from '../version.js';
 import { processIo, type Io } from './io.js';
 import validate from './commands/validate.js';

@@ -1,6 +1,6 @@
 /** The manifest `rdhooks export` writes: what the account has now, uuids pinned, defaults left out. Pure. */
 import { Document, isScalar, isSeq, Scalar, visit, type YAMLMap } from 'yaml';
-import { stripControl } from '../render/sanitize.js';
+import { stripControl } from '../sanitize.js';
 import type { RemoteWebhook } from '../webhook.js';
 
 /** Where and when the export was taken, for its header comment. */

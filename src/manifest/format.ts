@@ -1,6 +1,5 @@
 /** Renderers of diagnostics: text with a code frame, JSON, GitHub workflow commands. Pure. */
-import { escapeUnsafeJson } from '../render/sanitize.js';
-import { stripControl } from './quote.js';
+import { escapeControl, escapeUnsafeJson } from '../sanitize.js';
 import type { Diagnostic, Manifest } from './types.js';
 import { count } from '../text.js';
 
@@ -21,7 +20,7 @@ export function formatText(diagnostics: readonly Diagnostic[], options: TextOpti
   return diagnostics
     .map((d) => {
       const severity = paint(d.severity === 'error' ? 'red' : 'yellow', d.severity);
-      const head = `${paint('bold', `${stripControl(d.file)}:${d.line}:${d.column}`)}: ${severity}: ${d.message}\n`;
+      const head = `${paint('bold', `${escapeControl(d.file)}:${d.line}:${d.column}`)}: ${severity}: ${d.message}\n`;
       return head + (lines ? codeFrame(lines, d, paint) : '');
     })
     .join('');
@@ -62,7 +61,7 @@ function printable(line: string): string {
 export function formatSummary(file: string, diagnostics: readonly Diagnostic[], manifest?: Manifest): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const name = stripControl(file);
+  const name = escapeControl(file);
   if (errors > 0 || !manifest) {
     return `${name}: ${[count(errors, 'error'), ...(warnings ? [count(warnings, 'warning')] : [])].join(', ')}\n`;
   }
@@ -101,7 +100,7 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
 export function formatGithub(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
     .map((d) => {
-      const props = `file=${property(stripControl(d.file))},line=${d.line},col=${d.column},title=${property(`rdhooks ${d.code}`)}`;
+      const props = `file=${property(escapeControl(d.file))},line=${d.line},col=${d.column},title=${property(`rdhooks ${d.code}`)}`;
       return `::${d.severity} ${props}::${data(d.message)}\n`;
     })
     .join('');

@@ -1,5 +1,5 @@
 /** A problem found at a path in the manifest's data, before it is given a file position. */
-import { stripControl } from './quote.js';
+import { escapeControl } from '../sanitize.js';
 import type { SourcePosition } from './types.js';
 
 /** A path into the manifest's data: keys of mappings and indexes of sequences. */
@@ -32,6 +32,6 @@ export function showPath(path: Path): string {
   if (path.length === 0) return 'the manifest';
   let out = '';
   // Keys are user text too: escaped, so a key cannot carry a terminal escape into a message.
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? stripControl(seg) : `.${stripControl(seg)}`;
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? escapeControl(seg) : `.${escapeControl(seg)}`;
   return out;
 }

@@ -2,7 +2,8 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLError } from 'yaml';
 import type { Locate, Path } from './issue.js';
-import { quote, stripControl } from './quote.js';
+import { escapeControl } from '../sanitize.js';
+import { quote } from './quote.js';
 import type { Diagnostic } from './types.js';
 
 /**
@@ -47,7 +48,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       ...at(0),
       severity: 'error',
       code: 'empty-file',
-      message: `${stripControl(file)} has no content, only comments. Add at least "version: 1" (see examples/minimal.yaml).`,
+      message: `${escapeControl(file)} has no content, only comments. Add at least "version: 1" (see examples/minimal.yaml).`,
     });
     return { locate, diagnostics };
   }
@@ -57,7 +58,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       ...at(contents.range?.[0] ?? 0),
       severity: 'error',
       code: 'not-a-mapping',
-      message: `the top level of ${stripControl(file)} must be a mapping of keys (version, webhooks, …), but it is ${found}. Start the file with "version: 1".`,
+      message: `the top level of ${escapeControl(file)} must be a mapping of keys (version, webhooks, …), but it is ${found}. Start the file with "version: 1".`,
     });
     return { locate, diagnostics };
   }
@@ -73,7 +74,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
           ...at(alias.range?.[0] ?? 0, alias.source.length + 1),
           severity: 'error',
           code: 'unknown-alias',
-          message: `alias *${stripControl(alias.source)} refers to no anchor; define "&${stripControl(alias.source)}" before this line or fix the name.`,
+          message: `alias *${escapeControl(alias.source)} refers to no anchor; define "&${escapeControl(alias.source)}" before this line or fix the name.`,
         });
       }
     },
@@ -90,7 +91,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       code: bomb ? 'alias-bomb' : 'yaml-syntax',
       message: bomb
         ? 'aliases here expand exponentially (more than 10000 nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.'
-        : `the YAML cannot be read: ${stripControl(err instanceof Error ? err.message : String(err))}.`,
+        : `the YAML cannot be read: ${escapeControl(err instanceof Error ? err.message : String(err))}.`,
     });
     return { locate, diagnostics };
   }
@@ -179,7 +180,7 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter): Map<number, { k
 
 /** yaml's message, terminal-safe and short: it quotes the source (C1 and bidi controls raw), even a whole huge line. */
 function yamlMessage(err: YAMLError): string {
-  const full = stripControl(err.message.replace(/\s+at line \d+, column \d+.*$/s, ''));
+  const full = escapeControl(err.message.replace(/\s+at line \d+, column \d+.*$/s, ''));
   return full.length > 200 ? `${full.slice(0, 199)}…` : full;
 }
 

@@ -1,7 +1,7 @@
 /** Reading a manifest file: bounded, text-only, hashed. The only file I/O of the manifest layer. */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { stripControl } from './quote.js';
+import { escapeControl } from '../sanitize.js';
 import type { Diagnostic } from './types.js';
 
 /** Manifests are small; anything bigger is a mistake (or an attack) and is refused before parsing. */
@@ -13,7 +13,7 @@ export type ReadResult = { ok: true; text: string; sha256: string } | { ok: fals
 /** Reads `absPath` (reported as `file`); never throws. */
 export async function readManifestFile(absPath: string, path: string): Promise<ReadResult> {
   // `path` is reported as given; messages echo it terminal-safe.
-  const file = stripControl(path);
+  const file = escapeControl(path);
   const fail = (code: string, message: string): ReadResult => ({
     ok: false,
     diagnostic: { file: path, line: 1, column: 1, severity: 'error', code, message },

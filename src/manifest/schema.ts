@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { error, showPath, type Issue, type Path } from './issue.js';
-import { quote, stripControl } from './quote.js';
+import { escapeControl } from '../sanitize.js';
+import { quote } from './quote.js';
 import { AJV_OPTIONS, PRECOMPILED_URL, SCHEMA_URL } from './schema-options.js';
 import { suggest } from './suggest.js';
 
@@ -146,7 +147,7 @@ function wrongType(where: string, expected: string, data: unknown): string {
         : String(data);
   let fix = '';
   if (expected === 'string' && (typeof data === 'number' || typeof data === 'boolean')) fix = ` Quote it: "${String(data)}".`;
-  else if (expected.startsWith('array') && typeof data === 'string') fix = ` Write it as [${stripControl(data)}].`;
+  else if (expected.startsWith('array') && typeof data === 'string') fix = ` Write it as [${escapeControl(data)}].`;
   else if (expected === 'boolean' && typeof data === 'string') fix = ' Write true or false without quotes.';
   else if (expected === 'integer' && typeof data === 'string') fix = ' Write the number without quotes.';
   return `${where} must be ${want}, not ${found}.${fix}`;

@@ -1,5 +1,6 @@
 /** ApiError: every error body RD Station documents, parsed into one typed error that says what to do. */
 import { UserError } from '../errors.js';
+import { stripControl } from '../sanitize.js';
 
 /** One field-level problem reported by RD Station (`path` or the key of a field → errors map). */
 export interface FieldError {
@@ -23,10 +24,9 @@ export interface ParsedErrorBody {
 /** The API operation that failed; hints depend on it. */
 export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'token' | 'code';
 
-/** Removes control characters (and bidi controls, which reorder text) so remote text cannot drive the terminal. */
+/** Remote text on one line, without escapes, control or bidi characters, so it cannot drive the terminal. */
 export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  return stripControl(text.replace(/[\t\n\r]+/g, ' ')).trim();
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -3,7 +3,7 @@ import type { Change, FieldChange, Plan, PlanWarning, UnmanagedWebhook } from '.
 import type { RemoteWebhook, WebhookSpec } from '../webhook.js';
 import { maskUrl, maskUrlsIn } from './mask.js';
 import type { RenderOptions } from './redact.js';
-import { escapeUnsafeJson } from './sanitize.js';
+import { escapeUnsafeJson } from '../sanitize.js';
 
 /** A field change as JSON carries it: `sensitive` says masking hid part of before or after. */
 export interface JsonFieldChange extends FieldChange {

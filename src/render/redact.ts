@@ -1,6 +1,6 @@
 /** One place that turns plan values into printable text: masked unless asked, and stripped of controls. */
 import { maskUrl, maskUrlsIn } from './mask.js';
-import { stripControl } from './sanitize.js';
+import { stripControl } from '../sanitize.js';
 
 /** The options every renderer takes. */
 export interface RenderOptions {

@@ -51,7 +51,7 @@ describe('parseErrorBody', () => {
   });
 
   it('strips control characters from remote messages', () => {
-    expect(parseErrorBody('{"error_type":"X","error_message":"bad\\u001b[2Jthing"}').message).toBe('bad [2Jthing');
+    expect(parseErrorBody('{"error_type":"X","error_message":"bad\\u001b[2Jthing"}').message).toBe('badthing');
     expect(sanitize('a\r\nb')).toBe('a b');
   });
 });

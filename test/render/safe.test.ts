@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { maskUrl, maskUrlsIn } from '../../src/render/mask.js';
-import { escapeUnsafeJson, stripControl } from '../../src/render/sanitize.js';
+import { escapeUnsafeJson, stripControl } from '../../src/sanitize.js';
 
 describe('maskUrl', () => {
   it.each([

@@ -12,7 +12,7 @@ const pinCommand: Command = {
       .positional('manifest', { type: 'string', default: 'webhooks.yaml', describe: 'The manifest to pin' })
       .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 when some entry would get a uuid (and print which)' }),
   async handler(argv, io) {
-    const [{ UserError }, { openApi }, { listAccount, loadValidManifest }, { pinManifest }, { renderPlanErrors }, { printable }, { stripControl }] =
+    const [{ UserError }, { openApi }, { listAccount, loadValidManifest }, { pinManifest }, { renderPlanErrors }, { printable }, { escapeControl }] =
       await Promise.all([
         import('../../errors.js'),
         import('../connection.js'),
@@ -20,10 +20,10 @@ const pinCommand: Command = {
         import('../../manifest/pin.js'),
         import('../../render/errors.js'),
         import('../../render/redact.js'),
-        import('../../manifest/quote.js'),
+        import('../../sanitize.js'),
       ]);
     const file = String(argv.manifest);
-    const name = stripControl(file);
+    const name = escapeControl(file);
     const check = argv.check === true;
 
     const loaded = await loadValidManifest(file, io, argv.color as boolean | undefined);

@@ -1,4 +1,4 @@
-/** Making remote text safe to print: no terminal escapes, no control characters, no bidi tricks. */
+/** Making text safe to print: no terminal escapes, no control characters, no bidi tricks. */
 
 // ANSI sequences go first and whole, so their parameters do not survive as stray text: CSI (ESC [ or C1 CSI),
 // OSC (ESC ] … BEL or ST), DCS/SOS/PM/APC strings, then any other two-byte escape.
@@ -24,4 +24,9 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
  */
 export function escapeUnsafeJson(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `text` with control and bidi characters written as `\uXXXX`: for echoing what a user typed, visibly. */
+export function escapeControl(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
