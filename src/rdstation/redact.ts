@@ -31,18 +31,3 @@ export function createRedactor(initial: Iterable<string | undefined> = []): Reda
   };
   return Object.assign(redact, { add });
 }
-
-/** A URL for display: user info and query values masked. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    // Untouched when there is nothing to mask: URL.toString() would add a trailing slash.
-    if (!u.username && !u.password && !u.search) return url;
-    if (u.username) u.username = REDACTED;
-    if (u.password) u.password = REDACTED;
-    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, REDACTED);
-    return u.toString().replace(/%5Bredacted%5D/g, REDACTED);
-  } catch {
-    return url;
-  }
-}

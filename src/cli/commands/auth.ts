@@ -156,10 +156,9 @@ async function authExchange(argv: Record<string, unknown>, io: Io): Promise<numb
 }
 
 async function authCheck(argv: Record<string, unknown>, io: Io): Promise<number> {
-  const [{ openApi }, { credentialsFromEnv, CREDENTIAL_VARS }, { redactUrl }] = await Promise.all([
+  const [{ openApi }, { credentialsFromEnv, CREDENTIAL_VARS }] = await Promise.all([
     import('../connection.js'),
     import('../../rdstation/auth.js'),
-    import('../../rdstation/redact.js'),
   ]);
   let checkIo = io;
   let what = 'the in-process emulator';
@@ -177,7 +176,7 @@ async function authCheck(argv: Record<string, unknown>, io: Io): Promise<number>
   const connection = await openApi(argv, checkIo);
   let listed: number;
   try {
-    io.stderr.write(`Checking ${what} against ${redactUrl(connection.apiUrl)}…\n`);
+    io.stderr.write(`Checking ${what} against ${connection.apiUrl}…\n`);
     listed = (await connection.api.list()).length;
   } finally {
     await connection.close();

@@ -11,7 +11,7 @@ const exportCommand: Command = {
       .option('out', { type: 'string', describe: 'Write the manifest to FILE instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE if it exists' }),
   async handler(argv, io) {
-    const [{ existsSync }, { writeFile, rename }, { resolve }, { UserError }, { openApi }, { renderExport }, { redactUrl }, { VERSION }] =
+    const [{ existsSync }, { writeFile, rename }, { resolve }, { UserError }, { openApi }, { renderExport }, { VERSION }] =
       await Promise.all([
         import('node:fs'),
         import('node:fs/promises'),
@@ -19,7 +19,6 @@ const exportCommand: Command = {
         import('../../errors.js'),
         import('../connection.js'),
         import('../../export/render.js'),
-        import('../../rdstation/redact.js'),
         import('../../version.js'),
       ]);
     const out = typeof argv.out === 'string' ? resolve(io.cwd, argv.out) : undefined;
@@ -34,7 +33,7 @@ const exportCommand: Command = {
     try {
       const webhooks = await connection.api.list();
       listed = webhooks.length;
-      text = renderExport(webhooks, { apiUrl: redactUrl(connection.apiUrl), date: new Date().toISOString().slice(0, 10), version: VERSION });
+      text = renderExport(webhooks, { apiUrl: connection.apiUrl, date: new Date().toISOString().slice(0, 10), version: VERSION });
     } finally {
       await connection.close();
     }
