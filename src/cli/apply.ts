@@ -19,6 +19,9 @@ import { listAccount, listAndPlan, loadValidManifest, readSavedPlan } from './pl
 import { EXIT } from './run.js';
 import { appendSummary } from './summary.js';
 
+/** Where apply's plan comes from: planned now from a manifest, or saved earlier by `plan --out`. */
+type PlanSource = { kind: 'manifest'; manifest: Manifest } | { kind: 'saved'; file: string; plan: Plan };
+
 /** Runs `rdhooks apply` with parsed options; resolves to the exit code. */
 export async function runApply(argv: Record<string, unknown>, io: Io): Promise<number> {
   const showSensitive = argv['show-sensitive'] === true;
@@ -27,13 +30,19 @@ export async function runApply(argv: Record<string, unknown>, io: Io): Promise<n
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UserError(`--concurrency must be a whole number of at least 1, not ${String(argv.concurrency)}.`);
   }
-  const savedPlanFile = typeof argv.plan === 'string' ? argv.plan : undefined;
-  const savedPlan = savedPlanFile ? await readSavedPlan(savedPlanFile, io) : undefined;
-  const manifest = savedPlan ? undefined : (await loadValidManifest(String(argv.manifest), io, color)).manifest;
+  // Read before connecting: a bad saved plan or manifest costs no API call.
+  const source: PlanSource =
+    typeof argv.plan === 'string'
+      ? { kind: 'saved', file: argv.plan, plan: await readSavedPlan(argv.plan, io) }
+      : { kind: 'manifest', manifest: (await loadValidManifest(String(argv.manifest), io, color)).manifest };
 
   const connection = await openApi(argv, io);
   try {
-    const plan = savedPlan ? await checkSavedPlan(savedPlan, savedPlanFile ?? '', connection, io) : (await listAndPlan(manifest as Manifest, connection, io, showSensitive)).plan;
+    const plan =
+      source.kind === 'saved'
+        ? await checkSavedPlan(source.plan, source.file, connection, io)
+        : (await listAndPlan(source.manifest, connection, io, showSensitive)).plan;
+    const manifest = source.kind === 'manifest' ? source.manifest : undefined;
     io.stdout.write(renderPlan(plan, argv.format === 'markdown' ? 'markdown' : 'text', { showSensitive, color: useColor(io.stdout, io.env, color) }));
     if (plan.changes.length === 0) return EXIT.ok;
     if (plan.unsafe && argv.force !== true) {
@@ -42,7 +51,9 @@ export async function runApply(argv: Record<string, unknown>, io: Io): Promise<n
     if (argv['auto-approve'] !== true) await confirm(io);
 
     const report = await executeWithSignals(plan, connection, io, concurrency, showSensitive);
-    const verification = report.interrupted ? ({ verified: 'skipped', reason: 'the run was interrupted; run rdhooks plan to see what remains' } as const) : await verify(plan, manifest, connection, io);
+    const verification: Verification = report.interrupted
+      ? { verified: 'skipped', reason: 'the run was interrupted; run rdhooks plan to see what remains' }
+      : await verify(plan, manifest, connection, io);
     io.stdout.write(renderReportText(report, verification, { showSensitive }));
     await appendSummary(argv, io, async () => `${renderMarkdown(plan, { showSensitive })}\n${renderReportMarkdown(report, verification, { showSensitive })}`);
     if (report.interrupted) return EXIT.interrupted;
