@@ -58,7 +58,8 @@ export async function runCli(args: string[], io: Io = processIo()): Promise<numb
     .option('debug', { type: 'boolean', describe: 'Log each API request and response to stderr (secrets redacted)' })
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      // yargs' suggestion alone ("Did you mean validate?") does not say what was wrong.
+      throw err ?? new UsageError(msg.startsWith('Did you mean') ? `Unknown command: ${String(args[0])}. ${msg}` : msg);
     });
   for (const cmd of COMMANDS) {
     parser.command(cmd.command, cmd.describe, (y) => cmd.builder(y), async (argv) => {

@@ -26,6 +26,7 @@ describe('rdhooks usage', () => {
     [['bogus'], 'Unknown argument: bogus'],
     [['validate', '--bogus'], 'Unknown argument: bogus'],
     [[], 'Name a command.'],
+    [['valdate'], 'Unknown command: valdate. Did you mean validate?'],
   ])('rejects %j with the help hint and exit 1', async (args, message) => {
     const r = await rdhooks(args);
     expect(r.code).toBe(1);
