@@ -1,23 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EMULATOR_CREDENTIALS, startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import { rdhooks, type CliResult } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-const dirs: string[] = [];
 const emulators: EmulatorHandle[] = [];
 afterEach(async () => {
   for (const e of emulators.splice(0)) await e.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function freshDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'rdhooks-auth-'));
-  dirs.push(d);
-  return d;
-}
+const freshDir = tempDirs('auth');
 
 const SEED: WireWebhook[] = ['a', 'b'].map((x, i) => ({
   uuid: `${String(i + 1).repeat(8)}-1111-4111-8111-111111111111`,

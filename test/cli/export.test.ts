@@ -1,25 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BIN, rdhooks } from '../helpers/cli.js';
 import { apiFixturePath } from '../helpers/fixtures.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function freshDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'rdhooks-export-'));
-  dirs.push(d);
-  return d;
-}
+const freshDir = tempDirs('export');
 
 interface Manifest {
   version: number;

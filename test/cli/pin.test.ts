@@ -1,23 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { chmod, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import { rdhooks } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-const dirs: string[] = [];
 const emulators: EmulatorHandle[] = [];
 afterEach(async () => {
   for (const e of emulators.splice(0)) await e.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function freshDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'rdhooks-pin-'));
-  dirs.push(d);
-  return d;
-}
+const freshDir = tempDirs('pin');
 
 const wire = (uuid: string, event_type: string, url: string): WireWebhook => ({
   uuid,
