@@ -1,5 +1,5 @@
 /** The apply report: what each action did, and the closing line. Pure. */
-import type { ActionOutcome, ActionReport, ApplyReport } from '../apply/execute.js';
+import { succeeded, type ActionOutcome, type ActionReport, type ApplyReport } from '../apply/execute.js';
 import type { Change } from '../plan/types.js';
 import { printable, type RenderOptions } from './redact.js';
 
@@ -8,7 +8,7 @@ export type Verification = { verified: true; against: 'manifest' | 'saved plan' 
 
 const OUTCOME_LABEL: Record<ActionOutcome, string> = {
   done: 'done',
-  adopted: 'adopted (found after a lost answer)',
+  adopted: 'adopted after a lost answer',
   already_gone: 'already gone',
   failed: 'FAILED',
   skipped: 'skipped',
@@ -17,21 +17,26 @@ const OUTCOME_LABEL: Record<ActionOutcome, string> = {
 
 const PAST: Record<Change['action'], string> = { create: 'created', update: 'updated', delete: 'deleted' };
 
+/** How an action's line starts: what happened to the webhook. */
+function lead(a: ActionReport): string {
+  if (succeeded(a.outcome)) return PAST[a.action];
+  return a.outcome === 'failed' ? `failed to ${a.action}` : `${OUTCOME_LABEL[a.outcome]}:`;
+}
+
 /** One line per action as it finishes: for logs and non-TTY progress. */
 export function actionLine(a: ActionReport, options: RenderOptions = {}): string {
   const r = printable(options);
-  const what = a.outcome === 'done' || a.outcome === 'adopted' || a.outcome === 'already_gone' ? PAST[a.action] : a.outcome === 'failed' ? `failed to ${a.action}` : `${OUTCOME_LABEL[a.outcome]}:`;
-  const detail = a.outcome === 'adopted' ? ' (adopted after a lost answer)' : a.outcome === 'already_gone' ? ' (already gone)' : '';
   const uuid = a.uuid ? ` ${r.text(a.uuid)}` : '';
+  const note = a.outcome === 'adopted' || a.outcome === 'already_gone' ? ` (${OUTCOME_LABEL[a.outcome]})` : '';
   const timing = a.attempts > 0 ? ` in ${(a.durationMs / 1000).toFixed(2)}s${a.attempts > 1 ? `, ${a.attempts} attempts` : ''}` : '';
   const message = a.message ? `: ${r.text(a.message)}` : '';
-  return `${what} ${r.text(a.address)}${uuid}${detail}${timing}${message}`;
+  return `${lead(a)} ${r.text(a.address)}${uuid}${note}${timing}${message}`;
 }
 
 /** The counts of what took effect, per action. */
 export function appliedCounts(report: ApplyReport): Record<Change['action'], number> {
   const counts = { create: 0, update: 0, delete: 0 };
-  for (const a of report.actions) if (a.outcome === 'done' || a.outcome === 'adopted' || a.outcome === 'already_gone') counts[a.action]++;
+  for (const a of report.actions) if (succeeded(a.outcome)) counts[a.action]++;
   return counts;
 }
 
