@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { WebhookApi } from '../../src/rdstation/api.js';
-import { ApiError, isDuplicateError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
+import { isDuplicateError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
 import { createHttpApi } from '../../src/rdstation/http.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import { startEmulator } from '../../src/emulator/server.js';
@@ -12,6 +12,7 @@ import { MemoryWebhookApi } from '../../src/emulator/store.js';
 import { targetAnswers2xx } from '../../src/emulator/server.js';
 import { normalizeSpec, type WebhookSpec } from '../../src/webhook.js';
 import { scripted, type Scripted } from '../helpers/scripted.js';
+import { failure } from '../helpers/failure.js';
 
 interface Harness {
   api: WebhookApi;
@@ -58,16 +59,6 @@ const implementations: [string, () => Promise<Harness>][] = [
     },
   ],
 ];
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiError');
-}
 
 const conv: WebhookSpec = normalizeSpec({
   event_type: 'WEBHOOK.CONVERTED',

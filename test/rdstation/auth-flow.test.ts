@@ -5,6 +5,7 @@ import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../
 import type { Credentials } from '../../src/rdstation/auth.js';
 import { normalizeSpec } from '../../src/webhook.js';
 import { scripted, type Scripted } from '../helpers/scripted.js';
+import { failure } from '../helpers/failure.js';
 
 const CLIENT_SECRET = 'CLIENT-SECRET-q8Zx81-distinctive';
 const REFRESH = 'REFRESH-TOKEN-q8Zx81-distinctive';
@@ -32,16 +33,6 @@ async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) =
     logger: (l) => notices.push(l),
   });
   return { api, e, debug, notices };
-}
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiError');
 }
 
 /** Everything a user could see of an error. */

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHttpApi, type HttpApiOptions } from '../../src/rdstation/http.js';
 import type { WebhookApi } from '../../src/rdstation/api.js';
-import { ApiError } from '../../src/rdstation/errors.js';
 import { normalizeSpec } from '../../src/webhook.js';
 import { VERSION } from '../../src/version.js';
 import { apiFixture } from '../helpers/fixtures.js';
 import { scripted, wireWebhook, type Answer, type Recorded, type Scripted } from '../helpers/scripted.js';
+import { failure } from '../helpers/failure.js';
 
 const TOKEN = 'TOKEN-7f3c9e1a-distinctive';
 let server: Scripted | undefined;
@@ -36,16 +36,6 @@ async function clientFor(handler: (req: Recorded, i: number) => Answer, options:
     ...options,
   });
   return { api, sleeps, debug, notices, requests: (server as Scripted).requests };
-}
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
 }
 
 const converted = normalizeSpec({ event_type: 'WEBHOOK.CONVERTED', url: 'https://hooks.example.com/a', event_identifiers: ['b', 'a'], include_relations: ['COMPANY'] });
