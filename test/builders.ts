@@ -1,7 +1,7 @@
 /** Builders of test data: a valid default for everything, overridden by what the test is about. */
 import { createHash } from 'node:crypto';
 import type { AbsentEntry, DesiredWebhook, Manifest } from '../src/manifest/types.js';
-import type { RemoteWebhook } from '../src/webhook.js';
+import type { RemoteWebhook } from '../src/shared/webhook.js';
 
 /** A uuid-shaped id derived from `seed`, so the same webhook always gets the same uuid across runs. */
 export function uuidFor(seed: string): string {

@@ -1,10 +1,10 @@
 /** Executes a plan against a WebhookApi: deletes, then updates by wave, then creates, with bounded concurrency. */
 import type { WebhookApi } from '../rdstation/api.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError } from '../shared/errors.js';
 import { ApiError, isDuplicateError } from '../rdstation/errors.js';
 import type { Change, CreateChange, Plan } from '../plan/types.js';
 import { diffFields } from '../plan/diff.js';
-import { identityKey } from '../webhook.js';
+import { identityKey } from '../shared/webhook.js';
 import { runPool } from './pool.js';
 
 /** How one action ended. `adopted`: a create whose answer was lost, found in a fresh list. */

@@ -1,7 +1,7 @@
 /** Checking a fresh listing against what a plan promised. Pure. */
 import { diffFields } from '../plan/diff.js';
 import type { Change } from '../plan/types.js';
-import { identityKey, type RemoteWebhook } from '../webhook.js';
+import { identityKey, type RemoteWebhook } from '../shared/webhook.js';
 
 /**
  * The changes whose result the listing does not show: a deleted uuid still listed, a write not in place, or a

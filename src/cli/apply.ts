@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { executePlan, type ActionReport, type ApplyReport } from '../apply/execute.js';
 import { unfulfilledChanges } from '../apply/verify.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { planWebhooks } from '../plan/plan.js';

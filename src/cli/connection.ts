@@ -1,7 +1,7 @@
 /** The connection options every command that talks to the API shares, and opening the API they describe. */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import type { WebhookApi } from '../rdstation/api.js';
 import type { Io } from './io.js';
 

@@ -1,11 +1,11 @@
 /** The steps plan and apply share: load a valid manifest, list once, plan, and read or write saved plans. */
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
-import type { RemoteWebhook } from '../webhook.js';
-import { UserError } from '../errors.js';
+import type { RemoteWebhook } from '../shared/webhook.js';
+import { UserError } from '../shared/errors.js';
 import type { Connection } from './connection.js';
 import { painter, useColor, type Io } from './io.js';
-import { count } from '../text.js';
+import { count } from '../shared/wording.js';
 
 /** Loads and validates the manifest and keeps its text; prints warnings and errors to stderr, and throws when it has errors. */
 export async function loadValidManifest(file: string, io: Io, color: boolean | undefined): Promise<{ manifest: Manifest; text: string }> {

@@ -1,8 +1,8 @@
 /** The command table and the one place errors become messages and exit codes. */
 import type { Argv } from 'yargs';
-import { UserError, InterruptedError } from '../errors.js';
-import { stripControl } from '../sanitize.js';
-import { VERSION } from '../version.js';
+import { UserError, InterruptedError } from '../shared/errors.js';
+import { stripControl } from '../shared/text.js';
+import { VERSION } from '../shared/version.js';
 import { processIo, type Io } from './io.js';
 import validate from './commands/validate.js';
 import plan from './commands/plan.js';

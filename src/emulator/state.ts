@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import { parseJsonLossless, stringifyWithLargeIds, type WireWebhook } from '../rdstation/wire.js';
 
 /** What the state file holds. */

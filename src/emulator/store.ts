@@ -4,7 +4,7 @@
  * and is the in-memory fake unit tests use.
  */
 import { randomUUID } from 'node:crypto';
-import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import type { WebhookApi } from '../rdstation/api.js';
 import { apiErrorFromResponse, targetUrlRejected, type Operation } from '../rdstation/errors.js';
 import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody, type WireWebhook } from '../rdstation/wire.js';

@@ -1,7 +1,7 @@
 /** Renderers of diagnostics: text with a code frame, JSON, GitHub workflow commands. Pure. */
-import { escapeControl, escapeUnsafeJson } from '../sanitize.js';
+import { escapeControl, escapeUnsafeJson, frameSafe } from '../shared/text.js';
 import type { Diagnostic, Manifest } from './types.js';
-import { count } from '../text.js';
+import { count } from '../shared/wording.js';
 
 /** Styles the text renderer asks for; the CLI's painter (util.styleText or identity) fits. */
 export type Style = 'red' | 'yellow' | 'bold' | 'dim' | 'cyan';
@@ -36,8 +36,8 @@ function codeFrame(lines: string[], d: Diagnostic, paint: (s: Style, t: string) 
   const start = line.length > FRAME_WIDTH ? Math.max(0, Math.min(d.column - 1 - FRAME_WIDTH / 4, line.length - FRAME_WIDTH)) : 0;
   const clip = (text: string): string =>
     text.length <= FRAME_WIDTH && start === 0
-      ? printable(text)
-      : `${start > 0 ? '…' : ''}${printable(text.slice(start, start + FRAME_WIDTH))}${text.length > start + FRAME_WIDTH ? '…' : ''}`;
+      ? frameSafe(text)
+      : `${start > 0 ? '…' : ''}${frameSafe(text.slice(start, start + FRAME_WIDTH))}${text.length > start + FRAME_WIDTH ? '…' : ''}`;
   const width = String(d.line).length;
   const gutter = (n: number | '') => paint('dim', `${String(n).padStart(width)} |`);
   let out = '';
@@ -49,12 +49,6 @@ function codeFrame(lines: string[], d: Diagnostic, paint: (s: Style, t: string) 
   const caret = '^'.repeat(Math.max(1, Math.min(d.length ?? 1, available)));
   out += `  ${gutter('')} ${' '.repeat(Math.max(0, column - 1))}${paint(d.severity === 'error' ? 'red' : 'yellow', caret)}\n`;
   return `${out}\n`;
-}
-
-/** A source line safe for a terminal; one character per character, so the caret stays aligned. */
-function printable(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  return line.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 /** The last line of `rdhooks validate`: `FILE: valid (4 webhooks, 1 warning)` or `FILE: 2 errors, 1 warning`. */

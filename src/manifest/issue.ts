@@ -1,5 +1,5 @@
 /** A problem found at a path in the manifest's data, before it is given a file position. */
-import { escapeControl } from '../sanitize.js';
+import { escapeControl } from '../shared/text.js';
 import type { SourcePosition } from './types.js';
 
 /** A path into the manifest's data: keys of mappings and indexes of sequences. */

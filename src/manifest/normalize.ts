@@ -1,5 +1,5 @@
 /** Turning a valid written manifest into the typed `Manifest` the planner reads. Pure. */
-import { CONVERSION_EVENT, normalizeSpec } from '../webhook.js';
+import { CONVERSION_EVENT, normalizeSpec } from '../shared/webhook.js';
 import type { Locate } from './issue.js';
 import type { AbsentEntry, DesiredWebhook, IgnoreRule, Manifest, SourcePosition, WrittenEntry, WrittenManifest } from './types.js';
 

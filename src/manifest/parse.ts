@@ -2,15 +2,11 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLError } from 'yaml';
 import type { Locate, Path } from './issue.js';
-import { escapeControl } from '../sanitize.js';
+import { escapeControl } from '../shared/text.js';
 import { quote } from './quote.js';
+import { MAX_ALIAS_COUNT, YAML_PARSE_OPTIONS, YAML_TO_JS_OPTIONS } from '../shared/yaml.js';
 import type { Diagnostic } from './types.js';
 
-/**
- * Aliases are fine, exponential expansion is not: yaml multiplies alias uses by their nested aliases and
- * throws past this count. High enough for hundreds of entries sharing an anchor, far below a "billion laughs".
- */
-const MAX_ALIAS_COUNT = 10_000;
 
 /** A parsed manifest: its data (when the YAML was usable), a locator for paths, and YAML-level problems. */
 export interface ParsedManifest {
@@ -24,7 +20,7 @@ export interface ParsedManifest {
 export function parseManifest(text: string, file: string): ParsedManifest {
   const lineCounter = new LineCounter();
   // merge: `<<: *anchor` is the usual way to share fields between entries.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
+  const doc = parseDocument(text, { ...YAML_PARSE_OPTIONS, lineCounter });
   const at = (offset: number, length = 1): Pick<Diagnostic, 'file' | 'line' | 'column'> & { length: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col, length };
@@ -82,7 +78,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
   if (unresolved) return { locate, diagnostics };
 
   try {
-    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locate, diagnostics };
+    return { value: doc.toJS(YAML_TO_JS_OPTIONS), locate, diagnostics };
   } catch (err) {
     const bomb = err instanceof ReferenceError && /alias count/i.test(err.message);
     diagnostics.push({
@@ -90,7 +86,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       severity: 'error',
       code: bomb ? 'alias-bomb' : 'yaml-syntax',
       message: bomb
-        ? 'aliases here expand exponentially (more than 10000 nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.'
+        ? `aliases here expand exponentially (more than ${MAX_ALIAS_COUNT} nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.`
         : `the YAML cannot be read: ${escapeControl(err instanceof Error ? err.message : String(err))}.`,
     });
     return { locate, diagnostics };

@@ -1,5 +1,5 @@
 /** Safe echoing of user text in messages: quoted, control characters escaped, long values cut. */
-import { escapeControl } from '../sanitize.js';
+import { escapeControl } from '../shared/text.js';
 
 
 /** `value` as a double-quoted, terminal-safe string of at most `max` characters. */

@@ -1,7 +1,7 @@
 /** Reading a manifest file: bounded, text-only, hashed. The only file I/O of the manifest layer. */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { escapeControl } from '../sanitize.js';
+import { escapeControl } from '../shared/text.js';
 import type { Diagnostic } from './types.js';
 
 /** Manifests are small; anything bigger is a mistake (or an attack) and is refused before parsing. */

@@ -1,11 +1,10 @@
 /** The checks beyond the schema: identity clashes, uuids, urls, absent entries, ignore conflicts. Pure. */
-import { CONVERSION_EVENT } from '../webhook.js';
+import { isUuid } from '../shared/uuid.js';
+import { CONVERSION_EVENT } from '../shared/webhook.js';
 import { matchesIgnoreRule } from './ignore.js';
 import { error, showPath, warning, type Issue, type Path } from './issue.js';
 import { quote } from './quote.js';
 
-/** 8-4-4-4-12 hex digits; RD's uuids are version 4 but any variant is accepted. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Data = Record<string, unknown>;
 
@@ -47,7 +46,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     }
 
     if (uuid !== undefined) {
-      if (!UUID.test(uuid)) issues.push(invalidUuid([...at, 'uuid'], uuid));
+      if (!isUuid(uuid)) issues.push(invalidUuid([...at, 'uuid'], uuid));
       else {
         const first = uuids.get(uuid.toLowerCase());
         if (first) {
@@ -124,7 +123,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     if (!isData(rule)) return;
     const at: Path = ['ignore', r];
     const ruleUuid = nonEmpty(rule.uuid);
-    if (ruleUuid !== undefined && !UUID.test(ruleUuid)) issues.push(invalidUuid([...at, 'uuid'], ruleUuid));
+    if (ruleUuid !== undefined && !isUuid(ruleUuid)) issues.push(invalidUuid([...at, 'uuid'], ruleUuid));
     for (const key of ['uuid', 'event_type', 'url'] as const) {
       if (rule[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key])} is empty; give it a value or remove the key.`));
     }

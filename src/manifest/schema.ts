@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { error, showPath, type Issue, type Path } from './issue.js';
-import { escapeControl } from '../sanitize.js';
+import { escapeControl } from '../shared/text.js';
 import { quote } from './quote.js';
 import { AJV_OPTIONS, PRECOMPILED_URL, SCHEMA_URL } from './schema-options.js';
 import { suggest } from './suggest.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { EVENT_TYPES } from '../webhook.js';
+import { EVENT_TYPES } from '../shared/webhook.js';
 import { distance, suggest } from './suggest.js';
 
 const KEYS = ['name', 'uuid', 'ensure', 'event_type', 'entity_type', 'url', 'http_method', 'event_identifiers', 'include_relations'];

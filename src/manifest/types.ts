@@ -1,5 +1,5 @@
 /** Types of the manifest: as written by the user, and normalized for the planner. */
-import type { WebhookSpec } from '../webhook.js';
+import type { WebhookSpec } from '../shared/webhook.js';
 
 /** Where something is in a file: 1-based line and column. */
 export interface SourcePosition {

@@ -1,6 +1,6 @@
 /** The field diff between what the account has and what the manifest wants, as our own FieldChange records. */
 import deepDiff from 'deep-diff';
-import { normalizeSpec, SPEC_FIELDS, type WebhookSpec } from '../webhook.js';
+import { normalizeSpec, SPEC_FIELDS, type WebhookSpec } from '../shared/webhook.js';
 import type { FieldChange } from './types.js';
 
 /** Only the request fields of a webhook, normalized: what a PUT would send. */

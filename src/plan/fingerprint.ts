@@ -1,6 +1,6 @@
 /** The fingerprint of an account listing: apply --plan's check that the account has not changed since the plan. */
 import { createHash } from 'node:crypto';
-import type { RemoteWebhook } from '../webhook.js';
+import type { RemoteWebhook } from '../shared/webhook.js';
 import { specOf } from './diff.js';
 import { compareText } from './order.js';
 

@@ -1,6 +1,6 @@
 /** Matching manifest entries to listed webhooks: by pinned uuid first, then by (event_type, url). */
 import type { AbsentEntry, DesiredWebhook, Manifest } from '../manifest/types.js';
-import { identityKey, type RemoteWebhook } from '../webhook.js';
+import { identityKey, type RemoteWebhook } from '../shared/webhook.js';
 import { describeSubject } from './errors.js';
 import { compareText } from './order.js';
 import type { PlanError } from './types.js';

@@ -1,7 +1,7 @@
 /** The planner: manifest and account listing in, a Plan out. Pure: no I/O, no clock. */
 import { matchesIgnoreRule } from '../manifest/ignore.js';
 import type { DesiredWebhook, Manifest } from '../manifest/types.js';
-import { identityKey, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import { identityKey, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import { findCollisions, type FinalWebhook } from './collisions.js';
 import { diffFields, specOf } from './diff.js';
 import { fingerprint } from './fingerprint.js';

@@ -1,6 +1,6 @@
 /** The plan: plain, versioned data that renderers print and apply executes. */
 import type { SourcePosition } from '../manifest/types.js';
-import type { RemoteWebhook, WebhookSpec } from '../webhook.js';
+import type { RemoteWebhook, WebhookSpec } from '../shared/webhook.js';
 
 /** One field that differs between the account and the manifest; sets hold their whole sorted value. */
 export interface FieldChange {

@@ -1,6 +1,6 @@
 /** Warnings: facts a reviewer should know that are not themselves changes. */
 import type { AbsentEntry, DesiredWebhook } from '../manifest/types.js';
-import { identityKey, type RemoteWebhook } from '../webhook.js';
+import { identityKey, type RemoteWebhook } from '../shared/webhook.js';
 import { compareText } from './order.js';
 import type { PlanWarning } from './types.js';
 

@@ -1,5 +1,5 @@
 /** The contract every RD Station webhook backend implements: the HTTP client, the emulator's store, test fakes. */
-import type { RemoteWebhook, WebhookSpec } from '../webhook.js';
+import type { RemoteWebhook, WebhookSpec } from '../shared/webhook.js';
 
 /** The five webhook operations of RD Station Marketing. */
 export interface WebhookApi {

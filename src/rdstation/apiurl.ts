@@ -1,14 +1,10 @@
 /** The API base URL: the default, and the rule that plain http is only for loopback hosts. */
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
+import { isLoopbackHost } from '../shared/url.js';
 
 /** RD Station's API. */
 export const DEFAULT_API_URL = 'https://api.rd.services';
 
-/** Whether a host name is this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
 
 /** Checks and normalizes an API URL (no trailing slash); plain http is refused except for loopback hosts. */
 export function checkApiUrl(raw: string): string {

@@ -1,5 +1,5 @@
 /** Credentials from the environment and an access-token provider that exchanges and refreshes them. */
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 
 /** What rdhooks needs to exchange a refresh token for an access token. */
 export interface RefreshCredentials {

@@ -1,6 +1,6 @@
 /** ApiError: every error body RD Station documents, parsed into one typed error that says what to do. */
-import { UserError } from '../errors.js';
-import { stripControl } from '../sanitize.js';
+import { UserError } from '../shared/errors.js';
+import { stripControl } from '../shared/text.js';
 
 /** One field-level problem reported by RD Station (`path` or the key of a field → errors map). */
 export interface FieldError {

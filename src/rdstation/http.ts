@@ -1,12 +1,12 @@
 /** The got implementation of WebhookApi: the only module that imports got. */
 import got, { RequestError } from 'got';
-import { VERSION } from '../version.js';
-import { identityKey, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import { VERSION } from '../shared/version.js';
+import { identityKey, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import type { Logger, WebhookApi } from './api.js';
 import { TokenProvider, type Credentials, type TokenResponse } from './auth.js';
 import { ApiError, apiErrorFromResponse, parseErrorBody, sanitize, targetUrlRejected, type Operation } from './errors.js';
 import { tokenBucket, type RateLimiter } from './ratelimit.js';
-import { createRedactor } from './redact.js';
+import { createRedactor } from './secrets.js';
 import { backoffDelay, maybeSent, rateLimitWait, shouldRetry, type Headers } from './retry.js';
 import { fromWire, listFromWire, parseJsonLossless, toRequestBody, WireFormatError } from './wire.js';
 

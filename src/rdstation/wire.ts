@@ -1,5 +1,5 @@
 /** The wire format of RD Station webhooks: request bodies from specs, and response text to RemoteWebhook. */
-import { CONVERSION_EVENT, normalizeSpec, type RemoteWebhook, type WebhookSpec } from '../webhook.js';
+import { CONVERSION_EVENT, normalizeSpec, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import { parseErrorBody } from './errors.js';
 
 /** A webhook object as RD Station sends or receives it, before normalization. */

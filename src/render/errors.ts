@@ -1,6 +1,6 @@
 /** Plan errors as text: the planner's messages carry URLs, so they are masked and stripped like plans. */
 import type { PlanError } from '../plan/types.js';
-import { printable, type RenderOptions } from './redact.js';
+import { printable, type RenderOptions } from './redactor.js';
 
 /** One `error: …` line and one indented `hint: …` line per error, URL credentials masked unless asked. */
 export function renderPlanErrors(errors: readonly PlanError[], options: RenderOptions = {}): string {

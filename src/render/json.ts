@@ -1,9 +1,9 @@
 /** The JSON plan: the versioned contract of design.md, described by schemas/plan.schema.json. */
 import type { Change, FieldChange, Plan, PlanWarning, UnmanagedWebhook } from '../plan/types.js';
-import type { RemoteWebhook, WebhookSpec } from '../webhook.js';
-import { maskUrl, maskUrlsIn } from './mask.js';
-import type { RenderOptions } from './redact.js';
-import { escapeUnsafeJson } from '../sanitize.js';
+import type { RemoteWebhook, WebhookSpec } from '../shared/webhook.js';
+import { maskUrl, maskUrlsIn } from '../shared/url.js';
+import type { RenderOptions } from './redactor.js';
+import { escapeUnsafeJson } from '../shared/text.js';
 
 /** A field change as JSON carries it: `sensitive` says masking hid part of before or after. */
 export interface JsonFieldChange extends FieldChange {

@@ -1,8 +1,8 @@
 /** The Markdown plan for pull-request comments and $GITHUB_STEP_SUMMARY. */
 import type { Change, Plan } from '../plan/types.js';
-import { printable, type Redactor, type RenderOptions } from './redact.js';
+import { printable, type Redactor, type RenderOptions } from './redactor.js';
 import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
-import { count } from '../text.js';
+import { count } from '../shared/wording.js';
 
 /** GitHub refuses comments over 65,536 characters; this leaves room for a bot's own header. */
 export const MARKDOWN_MAX_LENGTH = 65_000;

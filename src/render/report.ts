@@ -1,7 +1,7 @@
 /** The apply report: what each action did, and the closing line. Pure. */
 import { succeeded, type ActionOutcome, type ActionReport, type ApplyReport } from '../apply/execute.js';
 import type { Change } from '../plan/types.js';
-import { printable, type RenderOptions } from './redact.js';
+import { printable, type RenderOptions } from './redactor.js';
 
 /** Whether the account was listed again after the run and matched what was asked. */
 export type Verification = { verified: true; against: 'manifest' | 'saved plan' } | { verified: false; remaining: Pick<Change, 'action' | 'address'>[] } | { verified: 'skipped'; reason: string };

@@ -1,9 +1,9 @@
 /** The Terraform-like text plan for terminals and logs. */
 import { styleText } from 'node:util';
 import type { Change, Plan } from '../plan/types.js';
-import { printable, type Redactor, type RenderOptions } from './redact.js';
+import { printable, type Redactor, type RenderOptions } from './redactor.js';
 import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
-import { count } from '../text.js';
+import { count } from '../shared/wording.js';
 
 /** Options of the text renderer. */
 export interface TextOptions extends RenderOptions {

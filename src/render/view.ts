@@ -1,8 +1,8 @@
 /** What text and Markdown both show of a plan: the summary line, field values, set deltas. */
 import type { Change, FieldChange, Plan } from '../plan/types.js';
-import { SPEC_FIELDS } from '../webhook.js';
-import { maskUrl } from './mask.js';
-import type { Redactor } from './redact.js';
+import { SPEC_FIELDS } from '../shared/webhook.js';
+import { maskUrl } from '../shared/url.js';
+import type { Redactor } from './redactor.js';
 
 /** The request fields in the order plans show them. */
 export const FIELDS = SPEC_FIELDS;

@@ -5,7 +5,7 @@ import type { Manifest } from '../../src/manifest/types.js';
 import { planWebhooks } from '../../src/plan/plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { WebhookApi } from '../../src/rdstation/api.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook, uuidFor } from '../builders.js';
 import { emulatorWith, httpApiFor, writeCalls } from '../helpers/emulator.js';
 import { scripted, wireWebhook, type Scripted } from '../helpers/scripted.js';

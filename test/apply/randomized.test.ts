@@ -19,7 +19,7 @@ import { specOf } from '../../src/plan/diff.js';
 import { planWebhooks } from '../../src/plan/plan.js';
 import type { PlanResult } from '../../src/plan/types.js';
 import type { WebhookApi } from '../../src/rdstation/api.js';
-import { CONVERSION_EVENT, identityKey, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../../src/webhook.js';
+import { CONVERSION_EVENT, identityKey, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../../src/shared/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook, uuidFor } from '../builders.js';
 import { rdhooks } from '../helpers/cli.js';
 import { emulatorWith, httpApiFor } from '../helpers/emulator.js';

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/server.js';
 import type { Io } from '../../src/cli/io.js';
 import { EXIT, runCli } from '../../src/cli/run.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aWebhook, uuidFor } from '../builders.js';
 import { BIN, rdhooks, type CliResult } from '../helpers/cli.js';
 import { emulatorWith, writeCalls } from '../helpers/emulator.js';

@@ -10,7 +10,7 @@ import type { WireWebhook } from '../../src/rdstation/wire.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { MemoryWebhookApi } from '../../src/emulator/store.js';
 import { targetAnswers2xx } from '../../src/emulator/server.js';
-import { normalizeSpec, type WebhookSpec } from '../../src/webhook.js';
+import { normalizeSpec, type WebhookSpec } from '../../src/shared/webhook.js';
 import { scripted, type Scripted } from '../helpers/scripted.js';
 import { failure } from '../helpers/failure.js';
 

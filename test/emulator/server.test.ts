@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import { createHttpApi } from '../../src/rdstation/http.js';
 import { ApiError } from '../../src/rdstation/errors.js';
-import { normalizeSpec } from '../../src/webhook.js';
+import { normalizeSpec } from '../../src/shared/webhook.js';
 import { readWebhooksFile } from '../../src/emulator/state.js';
 import { apiFixturePath } from '../helpers/fixtures.js';
 

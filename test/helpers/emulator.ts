@@ -3,7 +3,7 @@ import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import type { WebhookApi } from '../../src/rdstation/api.js';
 import { createHttpApi, type HttpApiOptions } from '../../src/rdstation/http.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 
 /** Starts an emulator holding `webhooks`. */
 export function emulatorWith(webhooks: readonly RemoteWebhook[], options: EmulatorOptions = {}): Promise<EmulatorHandle> {

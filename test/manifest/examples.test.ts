@@ -71,7 +71,7 @@ describe('schemas/webhooks.schema.json', () => {
   });
 
   it('uses the vocabulary of src/webhook.ts', async () => {
-    const { EVENT_TYPES, RELATIONS } = await import('../../src/webhook.js');
+    const { EVENT_TYPES, RELATIONS } = await import('../../src/shared/webhook.js');
     expect(schema.definitions.event_type?.enum).toEqual([...EVENT_TYPES]);
     expect(schema.definitions.include_relations?.items?.enum).toEqual([...RELATIONS]);
   });

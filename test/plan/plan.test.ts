@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Manifest } from '../../src/manifest/types.js';
 import { planWebhooks, REASONS } from '../../src/plan/plan.js';
 import type { Plan, PlanError, UpdateChange } from '../../src/plan/types.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook } from '../builders.js';
 
 const META = { apiUrl: 'https://api.rd.services' };

@@ -3,7 +3,7 @@ import { createHttpApi } from '../../src/rdstation/http.js';
 import { ApiError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { Credentials } from '../../src/rdstation/auth.js';
-import { normalizeSpec } from '../../src/webhook.js';
+import { normalizeSpec } from '../../src/shared/webhook.js';
 import { scripted, type Scripted } from '../helpers/scripted.js';
 import { failure } from '../helpers/failure.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { credentialsFromEnv, TokenProvider } from '../../src/rdstation/auth.js';
 import { checkApiUrl } from '../../src/rdstation/apiurl.js';
-import { UserError } from '../../src/errors.js';
-import { createRedactor } from '../../src/rdstation/redact.js';
+import { UserError } from '../../src/shared/errors.js';
+import { createRedactor } from '../../src/rdstation/secrets.js';
 
 describe('credentialsFromEnv', () => {
   it('reads an access token', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiError, apiErrorFromResponse, isDuplicateError, parseErrorBody, sanitize } from '../../src/rdstation/errors.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/shared/errors.js';
 import { apiFixture } from '../helpers/fixtures.js';
 
 describe('parseErrorBody', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHttpApi, type HttpApiOptions } from '../../src/rdstation/http.js';
 import type { WebhookApi } from '../../src/rdstation/api.js';
-import { normalizeSpec } from '../../src/webhook.js';
-import { VERSION } from '../../src/version.js';
+import { normalizeSpec } from '../../src/shared/webhook.js';
+import { VERSION } from '../../src/shared/version.js';
 import { apiFixture } from '../helpers/fixtures.js';
 import { scripted, wireWebhook, type Answer, type Recorded, type Scripted } from '../helpers/scripted.js';
 import { failure } from '../helpers/failure.js';

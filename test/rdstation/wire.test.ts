@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody, WireFormatError } from '../../src/rdstation/wire.js';
-import { normalizeSpec } from '../../src/webhook.js';
+import { normalizeSpec } from '../../src/shared/webhook.js';
 import { apiFixture } from '../helpers/fixtures.js';
 
 describe('toRequestBody', () => {

@@ -2,7 +2,7 @@
 import type { Manifest } from '../../src/manifest/types.js';
 import { planWebhooks } from '../../src/plan/plan.js';
 import type { Plan } from '../../src/plan/types.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook } from '../builders.js';
 
 const META = { apiUrl: 'https://api.rd.services' };

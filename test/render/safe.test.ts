@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { maskUrl, maskUrlsIn } from '../../src/render/mask.js';
-import { escapeUnsafeJson, stripControl } from '../../src/sanitize.js';
+import { maskUrl, maskUrlsIn } from '../../src/shared/url.js';
+import { escapeUnsafeJson, stripControl } from '../../src/shared/text.js';
 
 describe('maskUrl', () => {
   it.each([

@@ -2,7 +2,7 @@
 import type { Io } from '../io.js';
 import type { Command } from '../run.js';
 import { connectionOptions } from '../connection.js';
-import { count } from '../../text.js';
+import { count } from '../../shared/wording.js';
 
 const ACTIONS = ['url', 'exchange', 'check'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -35,7 +35,7 @@ const authCommand: Command = {
       .example('rdhooks auth exchange --code CODE | gh secret set RDSTATION_REFRESH_TOKEN', 'Store the refresh token as a CI secret without showing it')
       .example('rdhooks auth check', 'Check RDSTATION_* credentials: token exchange, then one list'),
   async handler(argv, io) {
-    const { UserError } = await import('../../errors.js');
+    const { UserError } = await import('../../shared/errors.js');
     const action = argv.action as Action;
     for (const [flag, actions] of Object.entries(ONLY_FOR)) {
       if (argv[flag] !== undefined && argv[flag] !== false && !actions.includes(action)) {
@@ -65,7 +65,7 @@ async function apiUrlOf(argv: Record<string, unknown>, io: Io): Promise<string> 
 }
 
 async function authUrl(argv: Record<string, unknown>, io: Io): Promise<number> {
-  const [{ UserError }, { CREDENTIAL_VARS }] = await Promise.all([import('../../errors.js'), import('../../rdstation/auth.js')]);
+  const [{ UserError }, { CREDENTIAL_VARS }] = await Promise.all([import('../../shared/errors.js'), import('../../rdstation/auth.js')]);
   const clientId = setting(argv, 'client-id', io.env, CREDENTIAL_VARS.clientId);
   const redirect = setting(argv, 'redirect-uri', {}, '');
   const missing = [...(clientId ? [] : [`--client-id (or ${CREDENTIAL_VARS.clientId})`]), ...(redirect ? [] : ['--redirect-uri'])];
@@ -111,7 +111,7 @@ function codeOf(raw: string): string {
 
 async function authExchange(argv: Record<string, unknown>, io: Io): Promise<number> {
   const [{ UserError }, { CREDENTIAL_VARS }, { createAuthClient }] = await Promise.all([
-    import('../../errors.js'),
+    import('../../shared/errors.js'),
     import('../../rdstation/auth.js'),
     import('../../rdstation/http.js'),
   ]);

@@ -20,7 +20,7 @@ const emulatorCommand: Command = {
   async handler(argv, io) {
     const [{ resolve }, { UserError }, { startEmulator, EMULATOR_CREDENTIALS }, { readWebhooksFile }] = await Promise.all([
       import('node:path'),
-      import('../../errors.js'),
+      import('../../shared/errors.js'),
       import('../../emulator/server.js'),
       import('../../emulator/state.js'),
     ]);

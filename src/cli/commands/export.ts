@@ -1,7 +1,7 @@
 /** `rdhooks export [--out FILE]`: a manifest of what the account has now, for adopting an existing account. */
 import type { Command } from '../run.js';
 import { connectionOptions } from '../connection.js';
-import { count } from '../../text.js';
+import { count } from '../../shared/wording.js';
 
 const exportCommand: Command = {
   command: 'export',
@@ -16,10 +16,10 @@ const exportCommand: Command = {
         import('node:fs'),
         import('node:fs/promises'),
         import('node:path'),
-        import('../../errors.js'),
+        import('../../shared/errors.js'),
         import('../connection.js'),
-        import('../../export/render.js'),
-        import('../../version.js'),
+        import('../../adopt/export.js'),
+        import('../../shared/version.js'),
       ]);
     const out = typeof argv.out === 'string' ? resolve(io.cwd, argv.out) : undefined;
     const refuse = (): never => {

@@ -1,8 +1,8 @@
 /** `rdhooks pin [MANIFEST] [--check]`: writes the uuids of matched webhooks into the manifest, keeping its layout. */
-import type { RemoteWebhook } from '../../webhook.js';
+import type { RemoteWebhook } from '../../shared/webhook.js';
 import type { Command } from '../run.js';
 import { connectionOptions } from '../connection.js';
-import { count } from '../../text.js';
+import { count } from '../../shared/wording.js';
 
 const pinCommand: Command = {
   command: 'pin [manifest]',
@@ -14,13 +14,13 @@ const pinCommand: Command = {
   async handler(argv, io) {
     const [{ UserError }, { openApi }, { listAccount, loadValidManifest }, { pinManifest }, { renderPlanErrors }, { printable }, { escapeControl }] =
       await Promise.all([
-        import('../../errors.js'),
+        import('../../shared/errors.js'),
         import('../connection.js'),
         import('../planning.js'),
-        import('../../manifest/pin.js'),
+        import('../../adopt/pin.js'),
         import('../../render/errors.js'),
-        import('../../render/redact.js'),
-        import('../../sanitize.js'),
+        import('../../render/redactor.js'),
+        import('../../shared/text.js'),
       ]);
     const file = String(argv.manifest);
     const name = escapeControl(file);
@@ -77,7 +77,7 @@ async function writeManifest(file: string, before: string, after: string, cwd: s
   const [{ readFile, writeFile, rename, realpath, stat, rm }, { resolve }, { UserError }] = await Promise.all([
     import('node:fs/promises'),
     import('node:path'),
-    import('../../errors.js'),
+    import('../../shared/errors.js'),
   ]);
   const target = await realpath(resolve(cwd, file));
   const bytes = await readFile(target);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadManifest } from '../../src/manifest/load.js';
-import { pinManifest, type PinResult } from '../../src/manifest/pin.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import { pinManifest, type PinResult } from '../../src/adopt/pin.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aWebhook } from '../builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rdhooks-pin-unit-'));

@@ -1,7 +1,7 @@
 /** The manifest `rdhooks export` writes: what the account has now, uuids pinned, defaults left out. Pure. */
 import { Document, isScalar, isSeq, Scalar, visit, type YAMLMap } from 'yaml';
-import { stripControl } from '../sanitize.js';
-import type { RemoteWebhook } from '../webhook.js';
+import { escapeUnsafeJson, hasUnsafe, stripControl } from '../shared/text.js';
+import type { RemoteWebhook } from '../shared/webhook.js';
 
 /** Where and when the export was taken, for its header comment. */
 export interface ExportMeta {
@@ -16,11 +16,6 @@ export const SCHEMA_LINE = 'yaml-language-server: $schema=./schemas/webhooks.sch
 
 const SET_FIELDS = new Set(['event_identifiers', 'include_relations']);
 
-// Remote text a terminal must not receive raw: C0 (yaml escapes those in double quotes), DEL, C1, bidi controls
-// and marks, and the Unicode line separators.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const UNSAFE_ALL = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Webhooks in the order the manifest lists them: by event_type, then url (then uuid, for a stable tie-break). */
 export function exportOrder(webhooks: readonly RemoteWebhook[]): RemoteWebhook[] {
@@ -53,7 +48,7 @@ export function renderExport(webhooks: readonly RemoteWebhook[], meta: ExportMet
     },
     Scalar(_, node) {
       // yaml leaves DEL, C1 and bidi controls raw, even in quotes: such values go double-quoted, escaped below.
-      if (typeof node.value === 'string' && UNSAFE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value === 'string' && hasUnsafe(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   const items = (doc.get('webhooks', true) as { items: YAMLMap[] } | undefined)?.items ?? [];
@@ -63,6 +58,6 @@ export function renderExport(webhooks: readonly RemoteWebhook[], meta: ExportMet
     if (item && w.status && w.status !== 'active') item.commentBefore = ` status: ${stripControl(w.status)} (RD stopped delivering to this URL)`;
   });
   // Only double-quoted scalars can hold these characters now, and there `\uXXXX` reads back as the same text.
-  const body = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const body = escapeUnsafeJson(doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
   return `${header}\n${body}`;
 }

@@ -10,8 +10,10 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { matchEntries } from '../plan/match.js';
 import type { PlanError } from '../plan/types.js';
-import type { RemoteWebhook } from '../webhook.js';
-import type { Manifest, SourcePosition } from './types.js';
+import type { RemoteWebhook } from '../shared/webhook.js';
+import { isUuid } from '../shared/uuid.js';
+import { YAML_PARSE_OPTIONS, YAML_TO_JS_OPTIONS } from '../shared/yaml.js';
+import type { Manifest, SourcePosition } from '../manifest/types.js';
 
 /** One entry `pin` writes (or, with --check, would write) a uuid into. */
 export interface PinnedEntry {
@@ -44,14 +46,6 @@ export interface PinResult {
   errors: PlanError[];
 }
 
-/** RD's uuids, as the manifest schema accepts them; anything else from the account is not written into the file. */
-const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-
-/** The options the loader parses with: merges must resolve the same way for the check after editing. */
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, merge: true } as const;
-
-/** As the loader: it has already refused files whose aliases expand further. */
-const MAX_ALIAS_COUNT = 10_000;
 
 interface Edit {
   index: number;
@@ -68,7 +62,7 @@ export function pinManifest(text: string, manifest: Manifest, remote: readonly R
   const matching = matchEntries(manifest, remote);
   if (matching.errors.length > 0) return { ...result, errors: matching.errors };
 
-  const doc = parseDocument(text, PARSE_OPTIONS);
+  const doc = parseDocument(text, YAML_PARSE_OPTIONS);
   const entries = entryNodes(doc);
   const indexAt = new Map<string, number>();
   entries.forEach((node, i) => {
@@ -99,7 +93,7 @@ export function pinManifest(text: string, manifest: Manifest, remote: readonly R
     const skip = (why: string): void => {
       result.skipped.push({ ...note, uuid: found.uuid, message: `${why} Add "uuid: ${found.uuid}" to it by hand.` });
     };
-    if (!UUID.test(found.uuid)) {
+    if (!isUuid(found.uuid)) {
       skip(`matches a webhook whose uuid is not a uuid the manifest accepts, so it is not written.`);
       continue;
     }
@@ -119,7 +113,7 @@ export function pinManifest(text: string, manifest: Manifest, remote: readonly R
   }
 
   // Every edit is checked by parsing the result: an entry whose edit changes anything but its own uuid is skipped.
-  const original = (): unknown => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  const original = (): unknown => doc.toJS(YAML_TO_JS_OPTIONS);
   let accepted = edits;
   let edited = applyEdits(text, accepted);
   if (!sameButPinned(original, edited, accepted)) {
@@ -213,7 +207,7 @@ function applyEdits(text: string, edits: readonly Edit[]): string {
 
 /** Whether `edited` parses to `original` with exactly the edited entries' uuids added. */
 function sameButPinned(original: () => unknown, edited: string, edits: readonly Edit[]): boolean {
-  const doc = parseDocument(edited, PARSE_OPTIONS);
+  const doc = parseDocument(edited, YAML_PARSE_OPTIONS);
   if (doc.errors.length > 0) return false;
   // A fresh copy each time rather than a clone: toJS builds plain objects of yaml's own realm.
   const expected = original() as { webhooks?: Record<string, unknown>[] };
@@ -222,7 +216,7 @@ function sameButPinned(original: () => unknown, edited: string, edits: readonly 
     if (!entry) return false;
     entry.uuid = uuidOf(e.insert);
   }
-  return isDeepStrictEqual(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), expected);
+  return isDeepStrictEqual(doc.toJS(YAML_TO_JS_OPTIONS), expected);
 }
 
 function uuidOf(insert: string): string {

@@ -1,6 +1,6 @@
 /** One place that turns plan values into printable text: masked unless asked, and stripped of controls. */
-import { maskUrl, maskUrlsIn } from './mask.js';
-import { stripControl } from '../sanitize.js';
+import { maskUrl, maskUrlsIn } from '../shared/url.js';
+import { stripControl } from '../shared/text.js';
 
 /** The options every renderer takes. */
 export interface RenderOptions {

@@ -1,4 +1,4 @@
-/** Masking credentials in URLs: user info and query values, the places webhook targets carry secrets. */
+/** URLs: their canonical form (what identity compares), masking their credentials, and loopback hosts. */
 
 /** What a masked part reads as. */
 export const MASK = '***';
@@ -39,4 +39,34 @@ export function maskUrl(url: string): string {
 /** Free text (addresses, messages) with every URL in it masked. */
 export function maskUrlsIn(text: string): string {
   return text.replace(URL_IN_TEXT, maskUrl);
+}
+
+/**
+ * The form a WHATWG URL parser gives an http(s) URL: scheme and host lower-case, the default port dropped, an IDN
+ * host in punycode, dot segments resolved, an empty path as `/`. Identity, ignore rules and diffs compare this
+ * form, so nothing depends on how RD stores a URL. Anything else (not a URL, another scheme) stays as given.
+ */
+export function canonicalUrl(url: string): string {
+  if (!/^https?:\/\//i.test(url)) return url;
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+// A placeholder for `*` that survives URL parsing unchanged: lower-case letters, in no real URL.
+const STAR = 'rdhooksstarx';
+
+/** An ignore rule's url pattern in canonical form; its `*` wildcards stay wildcards. */
+export function canonicalUrlPattern(pattern: string): string {
+  if (pattern.includes(STAR)) return pattern;
+  const canonical = canonicalUrl(pattern.replaceAll('*', STAR));
+  return canonical.replaceAll(STAR, '*');
+}
+
+/** Whether a host name is this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }

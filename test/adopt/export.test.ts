@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { exportOrder, renderExport } from '../../src/export/render.js';
-import type { RemoteWebhook } from '../../src/webhook.js';
+import { exportOrder, renderExport } from '../../src/adopt/export.js';
+import type { RemoteWebhook } from '../../src/shared/webhook.js';
 
 function aWebhook(overrides: Partial<RemoteWebhook> = {}): RemoteWebhook {
   return {
