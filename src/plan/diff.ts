@@ -1,5 +1,6 @@
 /** The field diff between what the account has and what the manifest wants, as our own FieldChange records. */
 import deepDiff from 'deep-diff';
+import { canonicalUrl } from '../shared/url.js';
 import { normalizeSpec, SPEC_FIELDS, type WebhookSpec } from '../shared/webhook.js';
 import type { FieldChange } from './types.js';
 
@@ -24,7 +25,9 @@ export function diffFields(before: WebhookSpec, after: WebhookSpec): FieldChange
   const lhs = specOf(before);
   const rhs = specOf(after);
   const changed = new Set<string>();
-  for (const d of deepDiff.diff(lhs, rhs) ?? []) {
+  // URLs compare in canonical form, so a spelling RD rewrites (or keeps) is never a change.
+  const comparable = (s: WebhookSpec): WebhookSpec => ({ ...s, url: canonicalUrl(s.url) });
+  for (const d of deepDiff.diff(comparable(lhs), comparable(rhs)) ?? []) {
     const top: unknown = d.path?.[0];
     if (typeof top === 'string') changed.add(top);
   }

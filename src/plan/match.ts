@@ -1,6 +1,6 @@
 /** Matching manifest entries to listed webhooks: by pinned uuid first, then by (event_type, url). */
 import type { AbsentEntry, DesiredWebhook, Manifest } from '../manifest/types.js';
-import { identityKey, type RemoteWebhook } from '../shared/webhook.js';
+import { identityKey, webhookLabel, type RemoteWebhook } from '../shared/webhook.js';
 import { describeSubject } from './errors.js';
 import { compareText } from './order.js';
 import type { PlanError } from './types.js';
@@ -83,7 +83,7 @@ export function matchEntries(manifest: Pick<Manifest, 'webhooks' | 'absent'>, re
     errors.push({
       code: 'matched_twice',
       message:
-        `The listed webhook ${uuid} (${identityKey(r)}) is matched by ${who.length} entries: ` +
+        `The listed webhook ${uuid} (${webhookLabel(r)}) is matched by ${who.length} entries: ` +
         `${who.map(describeSubject).join(', ')}.`,
       hint: 'A listed webhook belongs to one entry: remove or merge the others, or pin each entry to a different webhook with `uuid:`.',
       subjects: who.map((w) => ({ address: w.address, uuid, source: w.source })),

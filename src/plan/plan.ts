@@ -1,7 +1,7 @@
 /** The planner: manifest and account listing in, a Plan out. Pure: no I/O, no clock. */
 import { matchesIgnoreRule } from '../manifest/ignore.js';
 import type { DesiredWebhook, Manifest } from '../manifest/types.js';
-import { identityKey, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
+import { identityKey, webhookLabel, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import { findCollisions, type FinalWebhook } from './collisions.js';
 import { diffFields, specOf } from './diff.js';
 import { fingerprint } from './fingerprint.js';
@@ -94,13 +94,13 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
     const ignored = manifest.ignore.some((rule) => matchesIgnoreRule(rule, r));
     if (manifest.prune && !ignored) {
       const before = normalized(r);
-      changes.push({ action: 'delete', address: identityKey(r), uuid: r.uuid, reason: REASONS.prune, before });
+      changes.push({ action: 'delete', address: webhookLabel(r), uuid: r.uuid, reason: REASONS.prune, before });
       pruneDeletes += 1;
       continue;
     }
     unmanaged.push({ uuid: r.uuid, event_type: r.event_type, url: r.url, ignored });
-    finals.push({ key: identityKey(r), subject: { address: identityKey(r), uuid: r.uuid }, moved: false });
-    if (isSuspended(r)) warnings.push(suspendedWarning(identityKey(r), r));
+    finals.push({ key: identityKey(r), subject: { address: webhookLabel(r), uuid: r.uuid }, moved: false });
+    if (isSuspended(r)) warnings.push(suspendedWarning(webhookLabel(r), r));
   }
   warnings.push(...duplicateWarnings(remote));
 
@@ -146,6 +146,6 @@ function createReason(d: DesiredWebhook, staleUuid: boolean): string {
 
 /** Only a pinned entry can change its key in place, so a key change says so. */
 function updateReason(before: RemoteWebhook, after: WebhookSpec): string {
-  const moved = (['event_type', 'url'] as const).filter((f) => before[f] !== after[f]);
+  const moved = diffFields(before, after).flatMap((f) => (f.path === 'event_type' || f.path === 'url' ? [f.path] : []));
   return moved.length > 0 ? `${moved.join(' and ')} changed (pinned uuid)` : REASONS.update;
 }

@@ -1,6 +1,6 @@
 /** Warnings: facts a reviewer should know that are not themselves changes. */
 import type { AbsentEntry, DesiredWebhook } from '../manifest/types.js';
-import { identityKey, type RemoteWebhook } from '../shared/webhook.js';
+import { identityKey, webhookLabel, type RemoteWebhook } from '../shared/webhook.js';
 import { compareText } from './order.js';
 import type { PlanWarning } from './types.js';
 
@@ -60,13 +60,14 @@ export function absentNotFoundWarning(entry: AbsentEntry): PlanWarning {
 
 /** Listed webhooks sharing one (event_type, url), which RD is meant to keep unique. */
 export function duplicateWarnings(remote: readonly RemoteWebhook[]): PlanWarning[] {
-  const byKey = new Map<string, string[]>();
-  for (const r of remote) byKey.set(identityKey(r), [...(byKey.get(identityKey(r)) ?? []), r.uuid]);
-  return [...byKey]
-    .filter(([, uuids]) => uuids.length > 1)
-    .map(([key, uuids]) => ({
+  const byKey = new Map<string, RemoteWebhook[]>();
+  for (const r of remote) byKey.set(identityKey(r), [...(byKey.get(identityKey(r)) ?? []), r]);
+  return [...byKey.values()]
+    .filter((group) => group.length > 1)
+    .map((group) => ({ address: webhookLabel(group[0] as RemoteWebhook), uuids: group.map((r) => r.uuid) }))
+    .map(({ address, uuids }) => ({
       code: 'duplicate_in_account' as const,
-      address: key,
+      address,
       message:
         `The account lists ${uuids.length} webhooks with this event_type and url (${uuids.sort(compareText).join(', ')}), ` +
         'which RD is meant to keep unique. Keep one: pin it with `uuid:` and delete the others with ' +

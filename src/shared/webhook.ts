@@ -1,4 +1,5 @@
 /** The webhook vocabulary shared by the manifest, the API client, the planner and the renderers. */
+import { canonicalUrl } from './url.js';
 
 /** Event types RD Station accepts for a webhook. */
 export const EVENT_TYPES = [
@@ -49,8 +50,16 @@ export interface RemoteWebhook extends WebhookSpec {
   platform_account_id?: string;
 }
 
-/** The key RD keeps unique across an account. */
+/**
+ * The key RD keeps unique across an account, with the url in canonical form: two spellings of one URL are one
+ * key, whichever of them RD stores.
+ */
 export function identityKey(w: Pick<WebhookSpec, 'event_type' | 'url'>): string {
+  return `${w.event_type} ${canonicalUrl(w.url)}`;
+}
+
+/** How plans name a webhook that has no entry name: `event_type url`, the url as written. */
+export function webhookLabel(w: Pick<WebhookSpec, 'event_type' | 'url'>): string {
   return `${w.event_type} ${w.url}`;
 }
 

@@ -571,3 +571,30 @@ describe('safety', () => {
     expect('unsafe' in planOk(aManifest(), [])).toBe(false);
   });
 });
+
+describe('urls compare in canonical form', () => {
+  // Each pair is one URL to a WHATWG parser: whichever spelling RD stores, a plan after apply is clean.
+  it.each([
+    ['HTTPS://Hooks.Example.com/a', 'https://hooks.example.com/a'],
+    ['https://hooks.example.com:443/a', 'https://hooks.example.com/a'],
+    ['https://hooks.example.com', 'https://hooks.example.com/'],
+    ['https://hooks.example.com/x/../a', 'https://hooks.example.com/a'],
+    ['https://bücher.example/a', 'https://xn--bcher-kva.example/a'],
+  ])('%s in the manifest matches %s in the account', (written, stored) => {
+    const p = planOk(aManifest({ webhooks: [aDesired({ name: 'a', url: written })] }), [aWebhook({ url: stored })]);
+    expect(p.changes).toEqual([]);
+    expect(p.summary.unchanged).toBe(1);
+  });
+
+  it('a pinned entry whose url differs only in spelling is no update', () => {
+    const r = aWebhook({ url: 'https://hooks.example.com/a' });
+    const p = planOk(aManifest({ webhooks: [aDesired({ name: 'a', uuid: r.uuid, url: 'https://HOOKS.example.com:443/a' })] }), [r]);
+    expect(p.changes).toEqual([]);
+  });
+
+  it('two spellings of one url in the account are one key: a duplicate warning', () => {
+    const [uuidA, uuidB] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
+    const p = planOk(aManifest(), [aWebhook({ uuid: uuidA, url: 'https://hooks.example.com/a' }), aWebhook({ uuid: uuidB, url: 'https://Hooks.example.com/a' })]);
+    expect(p.warnings.map((w) => w.code)).toEqual(['duplicate_in_account']);
+  });
+});
