@@ -6,6 +6,8 @@ import type { RemoteWebhook } from '../shared/webhook.js';
 /** Where and when the export was taken, for its header comment. */
 export interface ExportMeta {
   apiUrl: string;
+  /** The account's name: written as the manifest's `account:` guard. */
+  account: string;
   /** The export date, YYYY-MM-DD. */
   date: string;
   version: string;
@@ -36,7 +38,7 @@ function entry(w: RemoteWebhook): Record<string, unknown> {
 /** Renders the exported manifest as YAML text. */
 export function renderExport(webhooks: readonly RemoteWebhook[], meta: ExportMeta): string {
   const ordered = exportOrder(webhooks);
-  const doc = new Document({ version: 1, webhooks: ordered.map(entry) });
+  const doc = new Document({ version: 1, account: meta.account, webhooks: ordered.map(entry) });
   const header = [
     `# Exported by rdhooks ${meta.version} on ${meta.date} from ${stripControl(meta.apiUrl)}`,
     '# Each entry is pinned to its webhook by uuid: add names, then `rdhooks plan` should show no changes.',

@@ -7,19 +7,29 @@ import { diffFields } from '../plan/diff.js';
 import { identityKey } from '../shared/webhook.js';
 import { runPool } from './pool.js';
 
-/** How one action ended. `adopted`: a create whose answer was lost, found in a fresh list. */
+/**
+ * How one action ended. `adopted`: a create whose webhook turned out to exist already with the fields asked for
+ * (its answer was lost, or it was made elsewhere meanwhile), taken over instead of duplicated.
+ */
 export type ActionOutcome = 'done' | 'adopted' | 'already_gone' | 'failed' | 'skipped' | 'not_started';
 
-/** One line of the apply report. */
+/** One line of the apply report: what was written, to which webhook, and how it ended. */
 export interface ActionReport {
   action: Change['action'];
   address: string;
+  /** The webhook written: the one updated or deleted, or the one a create made or adopted. */
   uuid?: string;
+  /** The target URL the webhook had when written (for a create, the one it was given). */
+  url: string;
+  /** An update that moved the webhook: the URL it has now. */
+  newUrl?: string;
   outcome: ActionOutcome;
   durationMs: number;
   attempts: number;
   /** Why it failed or was skipped, and what to do. */
   message?: string;
+  /** The API's error code of a failure (e.g. TARGET_URL_REJECTED), for advice that fits it. */
+  code?: string;
 }
 
 /** Every action of the plan, in plan order, and whether the run was interrupted. */
@@ -54,7 +64,7 @@ export async function executePlan(plan: Plan, api: WebhookApi, options: ExecuteO
   const runOne = async (change: Change): Promise<void> => {
     const blocker = (blockers.get(change) ?? []).find((b) => !succeeded(reports.get(b)?.outcome ?? 'not_started'));
     if (blocker) {
-      record(change, { outcome: 'skipped', durationMs: 0, attempts: 0, message: `skipped: it needs ${blocker.address} to ${blocker.action} first, which did not succeed` });
+      record(change, { outcome: 'skipped', durationMs: 0, attempts: 0, message: `it needs ${blocker.address} to ${blocker.action} first, which did not succeed` });
       return;
     }
     const started = now();
@@ -63,13 +73,13 @@ export async function executePlan(plan: Plan, api: WebhookApi, options: ExecuteO
       const outcome = await perform(change, api, counter, options.maxCreateAttempts ?? 3, options.signal);
       record(change, { ...outcome, durationMs: now() - started, attempts: counter.attempts });
     } catch (err) {
-      record(change, { outcome: 'failed', durationMs: now() - started, attempts: counter.attempts, message: failureMessage(change, err) });
+      const code = err instanceof ApiError ? err.code : undefined;
+      record(change, { outcome: 'failed', durationMs: now() - started, attempts: counter.attempts, message: failureMessage(change, err), ...(code ? { code } : {}) });
     }
   };
 
-  const record = (change: Change, r: Omit<ActionReport, 'action' | 'address'>): void => {
-    const uuid = r.uuid ?? ('uuid' in change ? change.uuid : undefined);
-    const report: ActionReport = { action: change.action, address: change.address, ...(uuid ? { uuid } : {}), ...r };
+  const record = (change: Change, r: Omit<ActionReport, 'action' | 'address' | 'url'>): void => {
+    const report: ActionReport = { ...written(change, r.uuid), ...r };
     reports.set(change, report);
     options.onAction?.(report, ++finished, plan.changes.length);
   };
@@ -80,9 +90,23 @@ export async function executePlan(plan: Plan, api: WebhookApi, options: ExecuteO
   }
 
   const actions = plan.changes.map(
-    (c) => reports.get(c) ?? { action: c.action, address: c.address, ...('uuid' in c ? { uuid: c.uuid } : {}), outcome: 'not_started' as const, durationMs: 0, attempts: 0, message: 'not started: the run was interrupted' },
+    (c) => reports.get(c) ?? { ...written(c), outcome: 'not_started' as const, durationMs: 0, attempts: 0, message: 'the run was interrupted' },
   );
   return { actions, interrupted: options.signal?.aborted ?? false };
+}
+
+/** What a change writes to: its address, its webhook's uuid (a create's once known) and the URL it had. */
+function written(change: Change, uuid?: string): Pick<ActionReport, 'action' | 'address' | 'uuid' | 'url' | 'newUrl'> {
+  const id = uuid ?? ('uuid' in change ? change.uuid : undefined);
+  const head = { action: change.action, address: change.address, ...(id ? { uuid: id } : {}) };
+  switch (change.action) {
+    case 'create':
+      return { ...head, url: change.after.url };
+    case 'delete':
+      return { ...head, url: change.before.url };
+    case 'update':
+      return { ...head, url: change.before.url, ...(change.before.url !== change.after.url ? { newUrl: change.after.url } : {}) };
+  }
 }
 
 /** Deletes, then each wave of updates, then creates: no (event_type, url) is ever taken twice at once. */
@@ -147,9 +171,16 @@ async function create(change: CreateChange, api: WebhookApi, counter: { attempts
       const created = await api.create(change.after);
       return { outcome: 'done', uuid: created.uuid };
     } catch (err) {
-      const landedLate = counter.attempts > 1 && err instanceof ApiError && isDuplicateError(err);
-      if (!outcomeUnknown(err) && !landedLate) throw err;
+      const duplicate = err instanceof ApiError && isDuplicateError(err);
+      const landedLate = counter.attempts > 1 && duplicate;
+      if (!outcomeUnknown(err) && !duplicate) throw err;
       const existing = (await api.list()).find((w) => identityKey(w) === identityKey(change.after));
+      // Refused as a duplicate on the first try: someone made it meanwhile. Taken over only if it is exactly what
+      // was asked for; anything else is theirs, not ours to overwrite.
+      if (duplicate && !landedLate) {
+        if (existing && diffFields(existing, change.after).length === 0) return { outcome: 'adopted', uuid: existing.uuid };
+        throw err;
+      }
       if (existing) {
         if (diffFields(existing, change.after).length > 0) await api.update(existing.uuid, change.after);
         return { outcome: 'adopted', uuid: existing.uuid };

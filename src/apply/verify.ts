@@ -3,6 +3,12 @@ import { diffFields } from '../plan/diff.js';
 import type { Change } from '../plan/types.js';
 import { identityKey, type RemoteWebhook } from '../shared/webhook.js';
 
+/** Whether the account was listed again after the run and matched what was asked. */
+export type Verification =
+  | { verified: true; against: 'manifest' | 'saved plan' }
+  | { verified: false; remaining: Pick<Change, 'action' | 'address'>[] }
+  | { verified: 'skipped'; reason: string };
+
 /**
  * The changes whose result the listing does not show: a deleted uuid still listed, a write not in place, or a
  * write whose (event_type, url) is now listed twice (a create that landed twice would send every lead twice).

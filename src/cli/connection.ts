@@ -1,56 +1,88 @@
-/** The connection options every command that talks to the API shares, and opening the API they describe. */
+/** The connection flags every command that talks to the API shares: their table, their parser, and opening the API. */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
+import { checkApiUrl, DEFAULT_API_URL } from '../rdstation/apiurl.js';
+import type { AccountSession } from '../reconcile/session.js';
 import { UserError } from '../shared/errors.js';
-import type { WebhookApi } from '../rdstation/api.js';
+import { escapeControl } from '../shared/text.js';
+import { maskUrl } from '../shared/url.js';
+import { UsageError, type ParsedArgs } from './command.js';
 import type { Io } from './io.js';
-
-/** Adds --api-url, --emulator, --rate-limit, --timeout, --retries and --deadline (--debug is global). */
-export function connectionOptions<T>(y: Argv<T>): Argv<T> {
-  return y
-    .option('api-url', { type: 'string', describe: 'RD Station API base URL (env RDSTATION_API_URL; default https://api.rd.services)' })
-    .option('emulator', { type: 'boolean', describe: 'Use an in-process emulator (state in .rdhooks/emulator.json); no credentials needed' })
-    .option('rate-limit', { type: 'number', default: 120, describe: 'Requests per minute rdhooks allows itself' })
-    .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for one response' })
-    .option('retries', { type: 'number', default: 4, describe: 'Retries of a failed request (429, 5xx, network; never a create that may have landed)' })
-    .option('deadline', { type: 'number', default: 120, describe: 'Seconds one API call may take, retries and waits included' })
-    .conflicts('emulator', 'api-url') as Argv<T>;
-}
-
-/** An open connection to RD Station or the emulator. */
-export interface Connection {
-  api: WebhookApi;
-  /** For display: the emulator's URL, or the API URL. */
-  apiUrl: string;
-  close(): Promise<void>;
-}
+import { booleanFlag, DEFAULTS, numberFlag, secondsFlag, stringFlag } from './options.js';
 
 /** Where --emulator keeps its state, relative to the working directory. */
 export const EMULATOR_STATE = join('.rdhooks', 'emulator.json');
 
-function positive(argv: Record<string, unknown>, name: string, fallback: number, allowZero = false): number {
-  const v = argv[name];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || Number.isNaN(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new UserError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, not ${String(v)}.`, `Run 'rdhooks --help' for usage.`);
-  }
-  return v;
+/** The environment variables the connection reads. */
+export const CONNECTION_ENV = ['RDSTATION_API_URL', 'RDSTATION_ACCESS_TOKEN', 'RDSTATION_CLIENT_ID', 'RDSTATION_CLIENT_SECRET', 'RDSTATION_REFRESH_TOKEN'] as const;
+
+/** Adds --api-url, --emulator, --rate-limit, --timeout, --retries and --deadline (--debug is global). */
+export function connectionFlags(y: Argv): Argv {
+  return y
+    .option('api-url', { type: 'string', describe: `RD Station API base URL (env RDSTATION_API_URL; default ${DEFAULT_API_URL})` })
+    .option('emulator', { type: 'boolean', describe: `Use an in-process emulator (state in ${EMULATOR_STATE}); no credentials needed` })
+    .option('rate-limit', { type: 'number', default: DEFAULTS.rateLimit, describe: 'Requests per minute rdhooks allows itself' })
+    .option('timeout', { type: 'number', default: DEFAULTS.timeout, describe: 'Seconds to wait for one response' })
+    .option('retries', { type: 'number', default: DEFAULTS.retries, describe: 'Retries of a failed request (429, 5xx, network; never a create that may have landed)' })
+    .option('deadline', { type: 'number', default: DEFAULTS.deadline, describe: 'Seconds one API call may take, retries and waits included' })
+    .conflicts('emulator', 'api-url');
 }
 
-/** Opens the API the options describe: the in-process emulator, or the HTTP client with credentials from the environment. */
-export async function openApi(argv: Record<string, unknown>, io: Io): Promise<Connection> {
-  const debug = argv.debug === true ? (line: string) => void io.stderr.write(`${line}\n`) : undefined;
+/** Where and how to connect, checked. */
+export interface ConnectionOptions {
+  emulator: boolean;
+  /** The API base URL, checked and normalized. */
+  apiUrl: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  deadlineMs: number;
+  rateLimitPerMinute: number;
+  debug: boolean;
+}
+
+/** Reads the connection flags and RDSTATION_API_URL; throws a UsageError for any bad value, before any I/O. */
+export function parseConnectionArgs(argv: ParsedArgs, env: NodeJS.ProcessEnv): ConnectionOptions {
+  const flag = stringFlag(argv, 'api-url');
+  const fromEnv = env.RDSTATION_API_URL?.trim();
+  const source = flag !== undefined ? '--api-url' : fromEnv ? 'RDSTATION_API_URL' : undefined;
+  const raw = flag ?? (fromEnv || DEFAULT_API_URL);
+  let apiUrl: string;
+  try {
+    apiUrl = checkApiUrl(raw);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    // Echo what was given (credentials masked), and where it came from.
+    throw new UsageError(`${source ?? 'The API URL'} ${JSON.stringify(escapeControl(maskUrl(raw)))}: ${err.message}`, err.hint);
+  }
+  return {
+    emulator: booleanFlag(argv, 'emulator'),
+    apiUrl,
+    timeoutMs: secondsFlag(argv, 'timeout', DEFAULTS.timeout) * 1000,
+    maxAttempts: numberFlag(argv, 'retries', DEFAULTS.retries, { min: 0, max: 100, integer: true }) + 1,
+    deadlineMs: secondsFlag(argv, 'deadline', DEFAULTS.deadline) * 1000,
+    rateLimitPerMinute: numberFlag(argv, 'rate-limit', DEFAULTS.rateLimit, { min: 0, minInclusive: false, max: 1_000_000 }),
+    debug: booleanFlag(argv, 'debug'),
+  };
+}
+
+/** An open connection: the session reconcile works on, and how to close it. */
+export interface Connection extends AccountSession {
+  close(): Promise<void>;
+}
+
+/** Opens the API the options describe: the in-process emulator, or RD Station with credentials from the environment. */
+export async function openConnection(options: ConnectionOptions, io: Io): Promise<Connection> {
   const logger = (line: string): void => void io.stderr.write(`${line}\n`);
   const settings = {
-    timeoutMs: positive(argv, 'timeout', 30) * 1000,
-    maxAttempts: Math.floor(positive(argv, 'retries', 4, true)) + 1,
-    deadlineMs: positive(argv, 'deadline', 120) * 1000,
-    rateLimitPerMinute: positive(argv, 'rate-limit', 120),
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    deadlineMs: options.deadlineMs,
+    rateLimitPerMinute: options.rateLimitPerMinute,
     logger,
-    debug,
+    ...(options.debug ? { debug: logger } : {}),
   };
   const { createHttpApi } = await import('../rdstation/http.js');
-  if (argv.emulator === true) {
+  if (options.emulator) {
     const [{ startEmulator }, { DEMO_WEBHOOKS }] = await Promise.all([import('../emulator/server.js'), import('../emulator/demo.js')]);
     const emulator = await startEmulator({ state: join(io.cwd, EMULATOR_STATE), seed: DEMO_WEBHOOKS });
     const api = createHttpApi({ ...settings, apiUrl: emulator.url, auth: { accessToken: emulator.issueToken() } });
@@ -58,10 +90,17 @@ export async function openApi(argv: Record<string, unknown>, io: Io): Promise<Co
     // A stable label rather than the ephemeral port, so headers and saved plans do not change from run to run.
     return { api, apiUrl: `emulator:${EMULATOR_STATE}`, close: () => emulator.close() };
   }
-  const { checkApiUrl, DEFAULT_API_URL } = await import('../rdstation/apiurl.js');
   const { credentialsFromEnv } = await import('../rdstation/auth.js');
-  const raw = typeof argv['api-url'] === 'string' ? argv['api-url'] : io.env.RDSTATION_API_URL?.trim() || DEFAULT_API_URL;
-  const apiUrl = checkApiUrl(raw);
   const auth = credentialsFromEnv(io.env);
-  return { api: createHttpApi({ ...settings, apiUrl, auth }), apiUrl, close: async () => undefined };
+  return { api: createHttpApi({ ...settings, apiUrl: options.apiUrl, auth }), apiUrl: options.apiUrl, close: async () => undefined };
+}
+
+/** Runs `work` with an open connection, closing it however `work` ends. */
+export async function withConnection<T>(options: ConnectionOptions, io: Io, work: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await openConnection(options, io);
+  try {
+    return await work(connection);
+  } finally {
+    await connection.close();
+  }
 }

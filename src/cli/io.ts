@@ -15,9 +15,14 @@ export function processIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
 }
 
-/** Colour only on a TTY, never with NO_COLOR or --no-color. */
+/**
+ * Whether to colour: `--color`/`--no-color` decide; else FORCE_COLOR (set, and not `0` or `false`) forces it, for CI
+ * logs that render ANSI; else NO_COLOR turns it off; else only on a terminal.
+ */
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag: boolean | undefined): boolean {
-  if (flag === false) return false;
+  if (flag !== undefined) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The rdhooks entry point: parses argv with yargs, lazy-loads the command, turns errors into exit codes. */
-import { runCli } from './run.js';
+import { EXIT, runCli } from './run.js';
 
 // A reader that stops early (`rdhooks plan | head`) closes the pipe: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,4 +10,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await runCli(process.argv.slice(2));
+const code = await runCli(process.argv.slice(2));
+process.exitCode = code;
+// After an interrupt, leave now: a request still in flight (a verification listing) must not hold the exit.
+if (code === EXIT.interrupted) process.exit(code);

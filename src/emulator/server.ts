@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../rdstation/api.js';
 import { stringifyWithLargeIds, type WireWebhook } from '../rdstation/wire.js';
 import { EmulatorStore, type StoreReply } from './store.js';
+import { ACCOUNT_INFO_PATH } from '../rdstation/paths.js';
 import { readWebhooksFile, writeState } from './state.js';
 
 /** Faults a test or a CI rehearsal can switch on, also at run time through the handle. */
@@ -44,6 +45,8 @@ export interface EmulatorOptions extends Partial<Faults> {
   /** Issue a new refresh token on every refresh and revoke the old one (RD's newer endpoints do). */
   rotateRefreshTokens?: boolean;
   platformAccountId?: string;
+  /** The account's name, as GET /marketing/account_info answers it. */
+  accountName?: string;
   random?: () => number;
   now?: () => number;
   /** One line per request handled. */
@@ -85,6 +88,9 @@ export const EMULATOR_CREDENTIALS = {
   refreshToken: 'rdhooks-emulator-refresh-token',
   authCode: 'rdhooks-emulator-code',
 } as const;
+
+/** The account name the emulator answers unless told otherwise. */
+export const DEFAULT_ACCOUNT_NAME = 'RD Station emulator';
 
 const EXPIRED_HEADER = 'Bearer realm="https://api.rd.services/", error="expired_token", error_description="The access token expired"';
 const COLLECTION = '/integrations/webhooks';
@@ -345,6 +351,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === '/auth/token' && method === 'POST') return token(req, res);
     if (path === '/auth/dialog' && method === 'GET') return dialog(req, res);
     if (path === COLLECTION || path.startsWith(`${COLLECTION}/`)) return webhooks(req, res, method, path.slice(COLLECTION.length + 1));
+    if (path === ACCOUNT_INFO_PATH && method === 'GET') return unauthorized(req, res) ?? send(res, { status: 200, body: { name: options.accountName ?? DEFAULT_ACCOUNT_NAME } });
     if (path.startsWith('/_emulator/')) return admin(req, res, method, path);
     return send(res, error(404, 'RESOURCE_NOT_FOUND', `No route for ${method} ${path}.`));
   }

@@ -314,6 +314,10 @@ export class MemoryWebhookApi implements WebhookApi {
     return fromWire(roundTrip(this.reply(await this.store.update(uuid, roundTrip(toRequestBody(spec))), 'update', 'PUT', path)));
   }
 
+  async accountInfo(): Promise<{ name: string }> {
+    return { name: 'RD Station emulator' };
+  }
+
   async delete(uuid: string): Promise<void> {
     this.record({ op: 'delete', uuid });
     this.reply(await this.store.delete(uuid), 'delete', 'DELETE', `${WEBHOOKS}/${uuid}`);

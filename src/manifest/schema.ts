@@ -7,7 +7,7 @@ import { error, showPath, type Issue, type Path } from './issue.js';
 import { escapeControl } from '../shared/text.js';
 import { quote } from './quote.js';
 import { AJV_OPTIONS, PRECOMPILED_URL, SCHEMA_URL } from './schema-options.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../shared/suggest.js';
 
 export { SCHEMA_URL };
 

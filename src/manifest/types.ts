@@ -72,6 +72,8 @@ export interface Manifest {
   path: string;
   /** sha256 of the file's bytes, hex. */
   sha256: string;
+  /** The RD Station account name this manifest is for: a guard, checked against account_info. */
+  account?: string;
   prune: boolean;
   safety: { max_deletes?: number; allow_empty: boolean };
   webhooks: DesiredWebhook[];

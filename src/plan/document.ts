@@ -1,7 +1,7 @@
 /** Reading a saved JSON plan back: the format version first, then the schema the JSON renderer follows. */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import type { Plan } from './types.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 let validate: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
 
@@ -15,7 +15,9 @@ export function validatePlanDocument(text: string): Plan | string {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'it is not a JSON object';
   const version = (doc as { format_version?: unknown }).format_version;
-  if (version !== 1) return `format_version is ${JSON.stringify(version) ?? 'missing'}, and this rdhooks reads format_version 1`;
+  if (version !== PLAN_FORMAT_VERSION) {
+    return `format_version is ${JSON.stringify(version) ?? 'missing'}, and this rdhooks reads format_version ${PLAN_FORMAT_VERSION}`;
+  }
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(
     JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object,
   );

@@ -8,7 +8,7 @@ import { fingerprint } from './fingerprint.js';
 import { isSuspended, matchEntries } from './match.js';
 import { compareChanges, compareText } from './order.js';
 import { emptyPruneError, unsafeReasons } from './safety.js';
-import type { Change, Plan, PlanError, PlanResult, PlanWarning, UnmanagedWebhook, UpdateChange } from './types.js';
+import { PLAN_FORMAT_VERSION, type Change, type Plan, type PlanError, type PlanResult, type PlanWarning, type UnmanagedWebhook, type UpdateChange } from './types.js';
 import {
   absentNotFoundWarning,
   compareWarnings,
@@ -22,6 +22,8 @@ import { orderMoves, type Move } from './waves.js';
 /** Facts about where the listing came from, recorded in the plan. */
 export interface PlanMeta {
   apiUrl: string;
+  /** The account's name, as RD's account_info gives it. */
+  account: string;
 }
 
 /** The reasons a change can carry, fixed so tests and readers can rely on them. */
@@ -113,9 +115,9 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
   const count = (action: Change['action']): number => changes.filter((c) => c.action === action).length;
   const unsafe = unsafeReasons(manifest.safety, pruneDeletes, remote.length);
   const plan: Plan = {
-    format_version: 1,
+    format_version: PLAN_FORMAT_VERSION,
     manifest: { path: manifest.path, sha256: manifest.sha256 },
-    remote: { api_url: meta.apiUrl, fingerprint: fingerprint(remote), count: remote.length },
+    remote: { api_url: meta.apiUrl, account: meta.account, fingerprint: fingerprint(remote), count: remote.length },
     summary: {
       create: count('create'),
       update: count('update'),

@@ -65,16 +65,20 @@ export interface UnmanagedWebhook {
   ignored: boolean;
 }
 
-/** The JSON plan, format version 1 (schemas/plan.schema.json). */
+/** The version of the JSON plan this rdhooks writes and reads; bumped on any incompatible change. */
+export const PLAN_FORMAT_VERSION = 2;
+
+/** The JSON plan (schemas/plan.schema.json). */
 export interface Plan {
-  format_version: 1;
+  format_version: typeof PLAN_FORMAT_VERSION;
   /**
    * In the JSON document only: whether URL credentials are whole (`shown`) or replaced by `***` (`masked`).
    * apply --plan refuses a masked plan, which would write `***` into the account.
    */
   sensitive_values?: 'masked' | 'shown';
   manifest: { path: string; sha256: string };
-  remote: { api_url: string; fingerprint: string; count: number };
+  /** The account listed: its API, its name (GET /marketing/account_info), and a fingerprint of the listing. */
+  remote: { api_url: string; account: string; fingerprint: string; count: number };
   summary: { create: number; update: number; delete: number; unchanged: number; unmanaged: number };
   /** Deletes, then updates (by wave), then creates; each group by address. Apply runs them in that order. */
   changes: Change[];

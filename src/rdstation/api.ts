@@ -10,6 +10,8 @@ export interface WebhookApi {
   /** PUT of the whole object. */
   update(uuid: string, spec: WebhookSpec): Promise<RemoteWebhook>;
   delete(uuid: string): Promise<void>;
+  /** Which account the credentials belong to (`GET /marketing/account_info`). */
+  accountInfo(): Promise<{ name: string }>;
 }
 
 /** Where progress, notices and debug lines go; library code never prints. */

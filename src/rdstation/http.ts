@@ -1,6 +1,8 @@
 /** The got implementation of WebhookApi: the only module that imports got. */
 import got, { RequestError } from 'got';
 import { VERSION } from '../shared/version.js';
+import { ACCOUNT_INFO_PATH } from './paths.js';
+import { HTTP_DEFAULTS } from './defaults.js';
 import { identityKey, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import type { Logger, WebhookApi } from './api.js';
 import { TokenProvider, type Credentials, type TokenResponse } from './auth.js';
@@ -36,8 +38,6 @@ export interface HttpApiOptions {
   maxResponseBytes?: number;
 }
 
-/** Defaults of the knobs, also shown in --help. */
-export const HTTP_DEFAULTS = { timeoutMs: 30_000, maxAttempts: 5, deadlineMs: 120_000, rateLimitPerMinute: 120, maxResponseBytes: 64 * 1024 * 1024 } as const;
 
 const WEBHOOKS = '/integrations/webhooks';
 
@@ -291,6 +291,14 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
   }
 
   const api: WebhookApi = {
+    async accountInfo() {
+      const reply = await call('get', 'GET', ACCOUNT_INFO_PATH);
+      return read('GET', ACCOUNT_INFO_PATH, reply, (v) => {
+        const name = (v as { name?: unknown } | null)?.name;
+        if (typeof name !== 'string' || name.trim() === '') throw new WireFormatError('no "name" in the account info');
+        return { name: sanitize(name) };
+      });
+    },
     async list() {
       const reply = await call('list', 'GET', WEBHOOKS);
       return read('GET', WEBHOOKS, reply, listFromWire);

@@ -1,5 +1,5 @@
 /** The JSON plan: the versioned contract of design.md, described by schemas/plan.schema.json. */
-import type { Change, FieldChange, Plan, PlanWarning, UnmanagedWebhook } from '../plan/types.js';
+import { PLAN_FORMAT_VERSION, type Change, type FieldChange, type Plan, type PlanWarning, type UnmanagedWebhook } from '../plan/types.js';
 import type { RemoteWebhook, WebhookSpec } from '../shared/webhook.js';
 import { maskUrl, maskUrlsIn } from '../shared/url.js';
 import type { RenderOptions } from './redactor.js';
@@ -78,10 +78,10 @@ export function renderJson(plan: Plan, options: RenderOptions = {}): string {
   });
 
   const doc: Plan = {
-    format_version: 1,
+    format_version: PLAN_FORMAT_VERSION,
     sensitive_values: show ? 'shown' : 'masked',
     manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256 },
-    remote: { api_url: url(plan.remote.api_url), fingerprint: plan.remote.fingerprint, count: plan.remote.count },
+    remote: { api_url: url(plan.remote.api_url), account: plan.remote.account, fingerprint: plan.remote.fingerprint, count: plan.remote.count },
     summary: { ...plan.summary },
     changes: plan.changes.map(change),
     unmanaged: plan.unmanaged.map(unmanaged),

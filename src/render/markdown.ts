@@ -1,6 +1,6 @@
 /** The Markdown plan for pull-request comments and $GITHUB_STEP_SUMMARY. */
 import type { Change, Plan } from '../plan/types.js';
-import { printable, type Redactor, type RenderOptions } from './redactor.js';
+import { redactor, type Redactor, type RenderOptions } from './redactor.js';
 import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
 import { count } from '../shared/wording.js';
 
@@ -22,7 +22,7 @@ const MAX_VALUE = 2_000;
  * `<details>` block, then unmanaged webhooks. What does not fit in `maxLength` is counted in a closing note.
  */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const base = printable(options);
+  const base = redactor(options);
   const r: Redactor = { ...base, url: (v) => clip(base.url(v)), text: (v) => clip(base.text(v)) };
   const max = options.maxLength ?? MARKDOWN_MAX_LENGTH;
 
@@ -31,7 +31,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     '',
     `**${plain(summaryLine(plan))}**`,
     '',
-    `${code(r.text(plan.manifest.path))} against ${code(r.url(plan.remote.api_url))}, ` +
+    `${code(r.text(plan.manifest.path))} against the account ${code(r.text(plan.remote.account))} at ${code(r.url(plan.remote.api_url))}, ` +
       `${count(plan.remote.count, 'webhook')} listed.`,
     '',
     '| create | update | delete | unchanged | unmanaged |',

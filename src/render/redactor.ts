@@ -18,7 +18,7 @@ export interface Redactor {
 }
 
 /** A redactor for text and Markdown output, which must never carry control characters. */
-export function printable(options: RenderOptions = {}): Redactor {
+export function redactor(options: RenderOptions = {}): Redactor {
   const showSensitive = options.showSensitive === true;
   return {
     showSensitive,

@@ -1,14 +1,14 @@
 /** The apply report: what each action did, and the closing line. Pure. */
 import { succeeded, type ActionOutcome, type ActionReport, type ApplyReport } from '../apply/execute.js';
+import type { Verification } from '../apply/verify.js';
 import type { Change } from '../plan/types.js';
-import { printable, type RenderOptions } from './redactor.js';
+import { TARGET_URL_REJECTED } from '../rdstation/errors.js';
+import { redactor, type RenderOptions } from './redactor.js';
 
-/** Whether the account was listed again after the run and matched what was asked. */
-export type Verification = { verified: true; against: 'manifest' | 'saved plan' } | { verified: false; remaining: Pick<Change, 'action' | 'address'>[] } | { verified: 'skipped'; reason: string };
 
 const OUTCOME_LABEL: Record<ActionOutcome, string> = {
   done: 'done',
-  adopted: 'adopted after a lost answer',
+  adopted: 'adopted: it exists already with these fields',
   already_gone: 'already gone',
   failed: 'FAILED',
   skipped: 'skipped',
@@ -23,14 +23,27 @@ function lead(a: ActionReport): string {
   return a.outcome === 'failed' ? `failed to ${a.action}` : `${OUTCOME_LABEL[a.outcome]}:`;
 }
 
-/** One line per action as it finishes: for logs and non-TTY progress. */
-export function actionLine(a: ActionReport, options: RenderOptions = {}): string {
-  const r = printable(options);
+/**
+ * One line per action: what happened, to which entry, the webhook written (uuid and the URL it had, and where an
+ * update moved it), then timing and, unless `withoutMessage` (progress, where the report says why), the reason.
+ */
+export function actionLine(a: ActionReport, options: RenderOptions & { withoutMessage?: boolean } = {}): string {
+  const r = redactor(options);
   const uuid = a.uuid ? ` ${r.text(a.uuid)}` : '';
+  const url = ` ${r.url(a.url)}${a.newUrl !== undefined ? ` -> ${r.url(a.newUrl)}` : ''}`;
   const note = a.outcome === 'adopted' || a.outcome === 'already_gone' ? ` (${OUTCOME_LABEL[a.outcome]})` : '';
   const timing = a.attempts > 0 ? ` in ${(a.durationMs / 1000).toFixed(2)}s${a.attempts > 1 ? `, ${a.attempts} attempts` : ''}` : '';
-  const message = a.message ? `: ${r.text(a.message)}` : '';
-  return `${lead(a)} ${r.text(a.address)}${uuid}${note}${timing}${message}`;
+  const message = a.message && !options.withoutMessage ? `: ${r.text(a.message)}` : '';
+  return `${lead(a)} ${r.text(a.address)}${uuid}${url}${note}${timing}${message}`;
+}
+
+/** What to do after a run that did not converge, fitting why. */
+function advice(report: ApplyReport): string {
+  if (report.interrupted) return 'Run rdhooks plan to see what remains, then apply again.';
+  if (report.actions.some((a) => a.code === TARGET_URL_REJECTED)) {
+    return 'Make each target named above answer 2xx to a JSON POST over https (rdhooks plan --check-targets probes them), then apply again.';
+  }
+  return 'Run rdhooks apply again.';
 }
 
 /** The counts of what took effect, per action. */
@@ -42,7 +55,7 @@ export function appliedCounts(report: ApplyReport): Record<Change['action'], num
 
 /** The closing line: counts, then whether the account now matches. */
 export function closingLine(report: ApplyReport, verification: Verification, options: RenderOptions = {}): string {
-  const r = printable(options);
+  const r = redactor(options);
   const c = appliedCounts(report);
   const failed = report.actions.filter((a) => a.outcome === 'failed').length;
   const notDone = report.actions.filter((a) => a.outcome === 'skipped' || a.outcome === 'not_started').length;
@@ -53,7 +66,7 @@ export function closingLine(report: ApplyReport, verification: Verification, opt
   if (verification.verified === true) tail = `Verified: the account matches the ${verification.against}.`;
   else if (verification.verified === false) {
     const list = verification.remaining.map((x) => `${x.action} ${r.text(x.address)}`).join(', ');
-    tail = `Not verified: the account still differs (${list}). Run rdhooks apply again.`;
+    tail = `Not verified: the account still differs (${list}). ${advice(report)}`;
   } else tail = `Not verified: ${r.text(verification.reason)}.`;
   return `${head}: ${counts} ${tail}`;
 }
@@ -66,7 +79,7 @@ export function renderReportText(report: ApplyReport, verification: Verification
 
 /** The report as Markdown, for $GITHUB_STEP_SUMMARY. */
 export function renderReportMarkdown(report: ApplyReport, verification: Verification, options: RenderOptions = {}): string {
-  const r = printable(options);
+  const r = redactor(options);
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/`/g, "'");
   const rows = report.actions.map(
     (a) => `| ${a.action} | \`${cell(r.text(a.address))}\` | ${OUTCOME_LABEL[a.outcome]} | ${(a.durationMs / 1000).toFixed(2)}s | ${a.attempts} | ${cell(a.message ? r.text(a.message) : '')} |`,

@@ -1,7 +1,7 @@
 /** The Terraform-like text plan for terminals and logs. */
 import { styleText } from 'node:util';
 import type { Change, Plan } from '../plan/types.js';
-import { printable, type Redactor, type RenderOptions } from './redactor.js';
+import { redactor, type Redactor, type RenderOptions } from './redactor.js';
 import { ACTION_SIGN, FIELDS, showValue, summaryLine, unchangedCount, viewField } from './view.js';
 import { count } from '../shared/wording.js';
 
@@ -18,15 +18,15 @@ const ACTION_STYLE: Record<Change['action'], Style> = { create: 'green', update:
 
 /** The plan as text: changes, unmanaged webhooks, warnings, unsafe reasons, then the summary line. */
 export function renderText(plan: Plan, options: TextOptions = {}): string {
-  const r = printable(options);
+  const r = redactor(options);
   // validateStream: false, because whether to colour is the caller's decision, not the stream's.
   const paint: Paint = options.color ? (s, t) => styleText(s, t, { validateStream: false }) : (_s, t) => t;
   const out: string[] = [];
   out.push(
     paint(
       'bold',
-      `rdhooks plan: ${r.text(plan.manifest.path)} against ${r.url(plan.remote.api_url)} ` +
-        `(${count(plan.remote.count, 'webhook')} listed)`,
+      `rdhooks plan: ${r.text(plan.manifest.path)} against the account ${JSON.stringify(r.text(plan.remote.account))} ` +
+        `at ${r.url(plan.remote.api_url)} (${count(plan.remote.count, 'webhook')} listed)`,
     ),
     '',
   );

@@ -11,7 +11,7 @@ function aWebhook(overrides: Partial<RemoteWebhook> = {}): RemoteWebhook {
   };
 }
 
-const meta = { apiUrl: 'https://api.rd.services', date: '2025-03-01', version: '1.2.3' };
+const meta = { apiUrl: 'https://api.rd.services', account: 'Acme Marketing', date: '2025-03-01', version: '1.2.3' };
 
 describe('renderExport', () => {
   it('writes the header, the schema line, version 1 and pinned entries without defaults', () => {
@@ -28,6 +28,7 @@ describe('renderExport', () => {
         '# Each entry is pinned to its webhook by uuid: add names, then `rdhooks plan` should show no changes.',
         '# yaml-language-server: $schema=./schemas/webhooks.schema.json',
         'version: 1',
+        'account: Acme Marketing',
         'webhooks:',
         '  - uuid: u1',
         '    event_type: WEBHOOK.CONVERTED',
@@ -57,12 +58,13 @@ describe('renderExport', () => {
     expect(text).toContain('  # status: suspended');
     expect(parse(text)).toEqual({
       version: 1,
+      account: 'Acme Marketing',
       webhooks: [{ uuid: '00000000-0000-4000-8000-000000000001', event_type: 'WEBHOOK.CONVERTED', url: 'https://hooks.example.com/a', entity_type: 'COMPANY', http_method: 'PUT' }],
     });
   });
 
   it('writes an empty account as an empty list', () => {
-    expect(parse(renderExport([], meta))).toEqual({ version: 1, webhooks: [] });
+    expect(parse(renderExport([], meta))).toEqual({ version: 1, account: 'Acme Marketing', webhooks: [] });
   });
 
   it('quotes URLs that YAML would misread', () => {

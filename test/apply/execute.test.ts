@@ -29,7 +29,7 @@ async function emulator(webhooks: RemoteWebhook[], faults: Partial<Faults> = {})
 
 /** Lists over HTTP and plans; the request log is cleared so assertions see only what apply does. */
 async function planFor(manifest: Manifest, handle: EmulatorHandle, api: WebhookApi): Promise<Plan> {
-  const result = planWebhooks(manifest, await api.list(), { apiUrl: handle.url });
+  const result = planWebhooks(manifest, await api.list(), { apiUrl: handle.url, account: 'Acme Marketing' });
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
   handle.requests.length = 0;
   return result.plan;
@@ -58,6 +58,7 @@ function faultOn(api: WebhookApi, handle: EmulatorHandle, op: Op, faults: Partia
     create: wrap('create', api.create.bind(api)),
     update: wrap('update', api.update.bind(api)),
     delete: wrap('delete', api.delete.bind(api)),
+    accountInfo: api.accountInfo.bind(api),
   };
 }
 
@@ -76,7 +77,7 @@ function counting(api: WebhookApi): { api: WebhookApi; maxInFlight: () => number
       }
     };
   return {
-    api: { list: api.list.bind(api), get: api.get.bind(api), create: track(api.create.bind(api)), update: track(api.update.bind(api)), delete: track(api.delete.bind(api)) },
+    api: { list: api.list.bind(api), get: api.get.bind(api), create: track(api.create.bind(api)), update: track(api.update.bind(api)), delete: track(api.delete.bind(api)), accountInfo: api.accountInfo.bind(api) },
     maxInFlight: () => max,
   };
 }
@@ -303,7 +304,7 @@ describe('executePlan over HTTP against the emulator', () => {
     expect(report.interrupted).toBe(true);
     expect(handle.count('POST', path())).toBe(2);
     expect(report.actions.map((a) => a.outcome)).toEqual(['done', 'done', 'not_started', 'not_started', 'not_started']);
-    expect(report.actions[4]).toMatchObject({ attempts: 0, message: 'not started: the run was interrupted' });
+    expect(report.actions[4]).toMatchObject({ attempts: 0, message: 'the run was interrupted' });
     expect(handle.store.snapshot()).toHaveLength(2);
   });
 
@@ -332,8 +333,8 @@ describe('executePlan over HTTP against the emulator', () => {
 
     expect(seen).toEqual(['1/2 a', '2/2 z']);
     expect(report.actions).toEqual([
-      { action: 'update', address: 'a', uuid: a.uuid, outcome: 'done', durationMs: 5, attempts: 1 },
-      { action: 'create', address: 'z', uuid: handle.store.snapshot().find((w) => w.url === url('z'))?.uuid, outcome: 'done', durationMs: 5, attempts: 1 },
+      { action: 'update', address: 'a', uuid: a.uuid, outcome: 'done', durationMs: 5, attempts: 1, url: url('a') },
+      { action: 'create', address: 'z', uuid: handle.store.snapshot().find((w) => w.url === url('z'))?.uuid, outcome: 'done', durationMs: 5, attempts: 1, url: url('z') },
     ]);
   });
 
@@ -349,7 +350,7 @@ describe('executePlan over HTTP against the emulator', () => {
     const server = await scripted((_req, i) => answers[i] ?? { status: 500 });
     handles.push(server);
     const api = createHttpApi({ apiUrl: server.url, auth: { accessToken: 'token' }, timeoutMs: 150, maxAttempts: 1, sleep: async () => undefined });
-    const result = planWebhooks(aManifest({ webhooks: [aDesired({ name: 'late', url: url('late') })] }), [], { apiUrl: server.url });
+    const result = planWebhooks(aManifest({ webhooks: [aDesired({ name: 'late', url: url('late') })] }), [], { apiUrl: server.url, account: 'Acme Marketing' });
     if (!result.ok) throw new Error('no plan');
 
     const report = await run(result.plan, api);

@@ -183,7 +183,7 @@ async function reset(c: Case): Promise<void> {
   faultRandom = seededRandom(c.faultSeed);
 }
 
-const plan = (m: Manifest, remote: readonly RemoteWebhook[]): PlanResult => planWebhooks(m, remote, { apiUrl: handle.url });
+const plan = (m: Manifest, remote: readonly RemoteWebhook[]): PlanResult => planWebhooks(m, remote, { apiUrl: handle.url, account: 'Acme Marketing' });
 
 /** One `rdhooks apply --auto-approve`, in-process through the pieces the CLI uses: 0 when applied and verified, else 1. */
 async function applyOnce(c: Case): Promise<{ code: 0 | 1; note: string }> {

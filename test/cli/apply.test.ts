@@ -81,12 +81,14 @@ describe('rdhooks apply', () => {
     const r = await cli(['apply', '--auto-approve', '--concurrency', '1']);
     expectExit(r, EXIT.ok);
     expect(writeCalls(handle)).toEqual([`PUT ${WEBHOOKS}/${A.uuid}`, `PUT ${WEBHOOKS}/${B.uuid}`, `POST ${WEBHOOKS}`]);
-    // One list to plan and one to verify, nothing else.
-    expect(handle.count('GET')).toBe(2);
+    // Whose account it is, one list to plan, one last look before writing, one to verify; nothing else.
+    expect(handle.count('GET')).toBe(4);
+    expect(handle.count('GET', WEBHOOKS)).toBe(3);
     const created = handle.store.snapshot().find((w) => w.url === `${HOOKS}/c`);
-    expect(r.stderr).toMatch(new RegExp(`^\\[1/3\\] updated a ${A.uuid} in \\d+\\.\\d\\ds$`, 'm'));
-    expect(r.stderr).toMatch(new RegExp(`^\\[2/3\\] updated b ${B.uuid} in \\d+\\.\\d\\ds$`, 'm'));
-    expect(r.stderr).toMatch(new RegExp(`^\\[3/3\\] created c ${String(created?.uuid)} in \\d+\\.\\d\\ds$`, 'm'));
+    // Each line names the webhook written: its uuid and its target URL.
+    expect(r.stderr).toMatch(new RegExp(`^\\[1/3\\] updated a ${A.uuid} ${HOOKS}/a in \\d+\\.\\d\\ds$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^\\[2/3\\] updated b ${B.uuid} ${HOOKS}/b in \\d+\\.\\d\\ds$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^\\[3/3\\] created c ${String(created?.uuid)} ${HOOKS}/c in \\d+\\.\\d\\ds$`, 'm'));
     expect(r.stderr).not.toContain('\x1b[K');
     expect(reportLines(r.stdout)).toEqual([
       expect.stringMatching(/^ {2}updated a /),
@@ -109,7 +111,7 @@ describe('rdhooks apply', () => {
       expect(r.stderr).not.toContain(PROMPT);
     }
     expect(writeCalls(handle)).toEqual([]);
-    expect(handle.count('GET')).toBe(2);
+    expect(handle.count('GET', WEBHOOKS)).toBe(2);
   });
 
   it('refuses an unsafe plan without --force, and applies it with --force', async () => {
@@ -131,14 +133,11 @@ describe('rdhooks apply', () => {
   });
 
   it('reports an update answered 404 as deleted outside rdhooks, goes on, exits 1, and converges on the next run', async () => {
-    let listed = false;
+    let lists = 0;
     const { handle, cli } = await setup([A, B, LEGACY], MANIFEST, {
-      // Someone deletes a right after rdhooks listed the account.
+      // Someone deletes a right after rdhooks took its last look at the account before writing.
       logger: (line) => {
-        if (!listed && line.startsWith(`GET ${WEBHOOKS} 200`)) {
-          listed = true;
-          void handle.store.delete(A.uuid);
-        }
+        if (line.startsWith(`GET ${WEBHOOKS} 200`) && ++lists === 2) void handle.store.delete(A.uuid);
       },
     });
     const r = await cli(['apply', '--auto-approve', '--concurrency', '1']);
@@ -204,7 +203,7 @@ describe('rdhooks apply', () => {
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(notStarted.length).toBeGreaterThanOrEqual(1);
     expect(created.length + notStarted.length).toBe(5);
-    expect(notStarted[0]).toContain('not started: the run was interrupted');
+    expect(notStarted[0]).toMatch(/^ {2}not started: n\d \S+: the run was interrupted$/);
     // Exactly the reported creates were made; nothing after the signal but the write already in flight.
     expect(handle.count('POST', WEBHOOKS)).toBe(created.length);
     expect(handle.store.snapshot()).toHaveLength(created.length);
@@ -221,7 +220,7 @@ describe('rdhooks apply --plan FILE', () => {
     const r = await cli(['apply', '--plan', 'plan.json', '--auto-approve', '--concurrency', '1']);
     expectExit(r, EXIT.ok);
     expect(writeCalls(handle)).toEqual([`PUT ${WEBHOOKS}/${A.uuid}`, `PUT ${WEBHOOKS}/${B.uuid}`, `POST ${WEBHOOKS}`]);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: 1 created, 2 updated, 0 deleted. Verified: the account matches the saved plan.');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: 1 created, 2 updated, 0 deleted. Verified: the account matches the manifest.');
   });
 
   it('refuses the masked plan --format json prints, which would write *** into the account', async () => {
@@ -258,8 +257,8 @@ describe('rdhooks apply --plan FILE', () => {
 
     const r = await cli(['apply', '--plan', 'plan.json', '--auto-approve']);
     expectExit(r, EXIT.error);
-    expect(r.stderr).toContain('plan.json is stale: the account changed since the plan was made; nothing was changed.');
-    expect(r.stderr).toContain('Run rdhooks plan --out FILE again');
+    expect(r.stderr).toContain(`plan.json is not what a plan made now would do: change 2 differs: the saved plan would update b (${B.uuid}), a plan made now would create b. Nothing was changed.`);
+    expect(r.stderr).toContain('rdhooks plan --out FILE, then rdhooks apply --plan FILE');
     expect(writeCalls(handle)).toEqual([]);
   });
 

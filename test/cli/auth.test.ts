@@ -70,7 +70,7 @@ describe('rdhooks auth, end to end against the emulator', () => {
 
     const check = await rdhooks(['auth', 'check'], { cwd, env: { ...APP, RDSTATION_REFRESH_TOKEN: refreshToken, RDSTATION_API_URL: e.url } });
     expect(check.stderr).toBe(`Checking RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN against ${e.url}…\n`);
-    expect(check).toMatchObject({ code: 0, stdout: 'Credentials OK: the account has 2 webhooks visible to this integration.\n' });
+    expect(check).toMatchObject({ code: 0, stdout: 'Credentials OK: account "RD Station emulator", 2 webhooks visible to this integration.\n' });
     expectNoAccessToken(e, url, exchange, check);
   });
 
@@ -138,9 +138,9 @@ describe('rdhooks auth, end to end against the emulator', () => {
   it('check with an access token alone, and with --emulator', async () => {
     const e = await emulator();
     const token = await rdhooks(['auth', 'check'], { cwd: await freshDir(), env: { RDSTATION_ACCESS_TOKEN: e.issueToken(), RDSTATION_API_URL: e.url } });
-    expect(token).toMatchObject({ code: 0, stdout: 'Credentials OK: the account has 2 webhooks visible to this integration.\n' });
+    expect(token).toMatchObject({ code: 0, stdout: 'Credentials OK: account "RD Station emulator", 2 webhooks visible to this integration.\n' });
     const offline = await rdhooks(['auth', 'check', '--emulator'], { cwd: await freshDir() });
-    expect(offline).toMatchObject({ code: 0, stdout: 'Credentials OK: the account has 3 webhooks visible to this integration.\n' });
+    expect(offline).toMatchObject({ code: 0, stdout: 'Credentials OK: account "RD Station emulator", 3 webhooks visible to this integration.\n' });
   });
 });
 

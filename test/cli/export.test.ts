@@ -133,7 +133,7 @@ describe('rdhooks export against rdhooks emulator --seed', () => {
     const emu = await runEmulator([], cwd);
     const r = await rdhooks(['export'], { cwd, env: { RDSTATION_API_URL: emu.url, RDSTATION_ACCESS_TOKEN: 'bogus-token-4242' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: RD Station answered 401 to GET /integrations/webhooks');
+    expect(r.stderr).toContain('error: RD Station answered 401 to GET /marketing/account_info');
     expect(r.stderr).toContain('Check the credentials');
     expect(r.stderr).not.toContain('bogus-token-4242');
   });
@@ -191,7 +191,7 @@ describe('rdhooks export without a usable connection', () => {
   it('reports a refused connection with the URL to check', async () => {
     const r = await rdhooks(['export', '--api-url', 'http://127.0.0.1:9', '--retries', '0'], { cwd: await freshDir(), env: { RDSTATION_ACCESS_TOKEN: 'x-123456' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: GET /integrations/webhooks failed (ECONNREFUSED)');
+    expect(r.stderr).toContain('error: GET /marketing/account_info failed (ECONNREFUSED)');
     expect(r.stderr).toContain('http://127.0.0.1:9');
   });
 });

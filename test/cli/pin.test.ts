@@ -127,7 +127,7 @@ describe('rdhooks pin', () => {
     await writeFile(join(cwd, 'webhooks.yaml'), RICH);
     const r = await rdhooks(['pin'], { cwd, env: { RDSTATION_API_URL: emulator.url, RDSTATION_ACCESS_TOKEN: 'wrong-token-123' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: RD Station answered 401 to GET /integrations/webhooks');
+    expect(r.stderr).toContain('error: RD Station answered 401 to GET /marketing/account_info');
     expect(await readFile(join(cwd, 'webhooks.yaml'), 'utf8')).toBe(RICH);
   });
 

@@ -71,7 +71,9 @@ describe('rdhooks plan', () => {
     expect(r.stdout).toContain('+ "ebook"');
     expect(r.stdout).toContain('+ deals');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to create, 1 to update, 0 to delete.');
-    expect(emulator.requests).toEqual([{ method: 'GET', path: LIST, status: 200 }]);
+    expect(emulator.requests).toHaveLength(2);
+    expect(emulator.count('GET', LIST)).toBe(1);
+    expect(emulator.count('GET', '/marketing/account_info')).toBe(1);
   });
 
   it('masks URL credentials unless --show-sensitive', async () => {
@@ -127,7 +129,7 @@ describe('rdhooks plan', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete.');
     expect(emulator.count('GET', LIST)).toBe(1);
-    expect(emulator.requests).toHaveLength(1);
+    expect(emulator.requests).toHaveLength(2);
   });
 
   it('refuses an invalid manifest before calling the API', async () => {
@@ -181,7 +183,7 @@ describe('rdhooks plan', () => {
     const cwd = await dirWith({ 'webhooks.yaml': MANIFEST });
     const r = await rdhooks(['plan', '--out', 'missing-dir/plan.json'], { cwd, env: env() });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: cannot save the plan to missing-dir/plan.json: ENOENT.');
+    expect(r.stderr).toContain('error: cannot write missing-dir/plan.json: ENOENT.');
     expect(r.stderr).not.toContain('bug in rdhooks');
     expect(await readdir(cwd)).toEqual(['webhooks.yaml']);
   });
@@ -190,7 +192,7 @@ describe('rdhooks plan', () => {
     const cwd = await dirWith({ 'webhooks.yaml': MANIFEST });
     const r = await rdhooks(['plan', '--api-url', 'https://user:hunter2@api.example.com'], { cwd, env: { RDSTATION_ACCESS_TOKEN: 'x' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: The API URL must not carry credentials (user:password@).');
+    expect(r.stderr).toContain('error: --api-url "https://***:***@api.example.com": The API URL must not carry credentials (user:password@).');
     expect(r.stderr).not.toContain('hunter2');
   });
 

@@ -119,8 +119,13 @@ describe('rdhooks validate', () => {
     expect(r.stdout).toContain('"WEBHOOK.\\u001b[31mX" is not a valid value');
   });
 
-  it('does not colour a pipe, even with --color', async () => {
-    const r = await rdhooks(['validate', `${FIXTURES}/bad-uuid.yaml`, '--color']);
-    expect(r.stdout).not.toContain('\u001b');
+  it('does not colour a pipe, unless --color or FORCE_COLOR asks for it; --no-color and NO_COLOR win', async () => {
+    const bad = `${FIXTURES}/bad-uuid.yaml`;
+    expect((await rdhooks(['validate', bad])).stdout).not.toContain('\u001b');
+    expect((await rdhooks(['validate', bad, '--color'])).stdout).toContain('\u001b[31merror');
+    expect((await rdhooks(['validate', bad], { env: { FORCE_COLOR: '1' } })).stdout).toContain('\u001b[31merror');
+    expect((await rdhooks(['validate', bad], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).toContain('\u001b[31merror');
+    expect((await rdhooks(['validate', bad, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toContain('\u001b');
+    expect((await rdhooks(['validate', bad], { env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b');
   });
 });

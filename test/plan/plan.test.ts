@@ -5,7 +5,7 @@ import type { Plan, PlanError, UpdateChange } from '../../src/plan/types.js';
 import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook } from '../builders.js';
 
-const META = { apiUrl: 'https://api.rd.services' };
+const META = { apiUrl: 'https://api.rd.services', account: 'Acme Marketing' };
 const A = 'https://hooks.example.com/a';
 const B = 'https://hooks.example.com/b';
 const C = 'https://hooks.example.com/c';
@@ -225,9 +225,9 @@ describe('matching and actions', () => {
 
   it('records the manifest and the listing', () => {
     const p = planOk(aManifest({ path: 'hooks/prod.yaml', sha256: 'b'.repeat(64) }), [aWebhook()]);
-    expect(p.format_version).toBe(1);
+    expect(p.format_version).toBe(2);
     expect(p.manifest).toEqual({ path: 'hooks/prod.yaml', sha256: 'b'.repeat(64) });
-    expect(p.remote).toEqual({ api_url: META.apiUrl, fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), count: 1 });
+    expect(p.remote).toEqual({ api_url: META.apiUrl, account: 'Acme Marketing', fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), count: 1 });
   });
 });
 

@@ -12,7 +12,7 @@ describe('renderPlanErrors', () => {
       ],
     }),
     [],
-    { apiUrl: 'https://api.rd.services' },
+    { apiUrl: 'https://api.rd.services', account: 'Acme Marketing' },
   );
   const errors = result.ok ? [] : result.errors;
 

@@ -5,7 +5,7 @@ import type { Plan } from '../../src/plan/types.js';
 import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aDesired, aManifest, anAbsent, aWebhook } from '../builders.js';
 
-const META = { apiUrl: 'https://api.rd.services' };
+const META = { apiUrl: 'https://api.rd.services', account: 'Acme Marketing' };
 
 /** Plans `manifest` against `remote`. */
 export function planOf(manifest: Manifest, remote: RemoteWebhook[]): Plan {

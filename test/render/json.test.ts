@@ -57,7 +57,7 @@ describe('renderJson', () => {
   it('rejects what the contract does not allow', () => {
     const doc = JSON.parse(renderJson(richPlan())) as Record<string, unknown>;
     expect(validate({ ...doc, extra: 1 })).toBe(false);
-    expect(validate({ ...doc, format_version: 2 })).toBe(false);
+    expect(validate({ ...doc, format_version: 1 })).toBe(false);
     expect(validate({ ...doc, changes: [{ action: 'update', address: 'x' }] })).toBe(false);
   });
 });

@@ -1,24 +1,136 @@
-/** `rdhooks apply [MANIFEST]` / `rdhooks apply --plan FILE`: plan, confirm, converge, verify. */
-import { connectionOptions } from '../connection.js';
-import type { Command } from '../run.js';
+/** `rdhooks apply [MANIFEST]` / `rdhooks apply --plan FILE`: plan (or re-derive a saved plan), confirm, converge, verify. */
+import type { Argv } from 'yargs';
+import type { ApplyOutcome } from '../../reconcile/apply-plan.js';
+import type { Plan } from '../../plan/types.js';
+import { UserError } from '../../shared/errors.js';
+import { planOrExplain } from '../account.js';
+import { EXIT, type CommandModule, type ParsedArgs } from '../command.js';
+import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { appendSummary, loadValidManifest, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display } from '../display.js';
+import type { Io } from '../io.js';
+import { booleanFlag, choiceFlag, DEFAULTS, numberFlag, stringFlag } from '../options.js';
+import { confirmOnTerminal, progressPrinter, withInterrupts } from '../terminal.js';
 
-const applyCommand: Command = {
-  command: 'apply [manifest]',
-  describe: 'Converge the account to the manifest (or to a saved plan), then verify it',
-  builder: (y) =>
-    connectionOptions(y)
-      .positional('manifest', { type: 'string', default: 'webhooks.yaml', describe: 'The manifest' })
-      .option('plan', { type: 'string', describe: 'Apply a plan saved by `rdhooks plan --out FILE` instead of planning anew' })
+const FORMATS = ['text', 'markdown'] as const;
+
+/** Checked options of apply. */
+export interface ApplyOptions {
+  /** The manifest argument, when given. */
+  manifest?: string;
+  /** A plan saved by `plan --out`. */
+  planFile?: string;
+  autoApprove: boolean;
+  force: boolean;
+  concurrency: number;
+  format: (typeof FORMATS)[number];
+  summaryFile?: string;
+  display: Display;
+  connection: ConnectionOptions;
+}
+
+const apply: CommandModule<ApplyOptions> = {
+  builder: (y: Argv) =>
+    summaryFlag(sensitiveFlag(connectionFlags(y)))
+      .positional('manifest', { type: 'string', describe: `The manifest (default ${DEFAULTS.manifest}; with --plan, the plan's own)` })
+      .option('plan', { type: 'string', describe: 'Apply a plan saved by `rdhooks plan --out FILE`, without asking: it is re-planned and must be unchanged' })
       .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (required without a terminal, as in CI)' })
       .option('force', { type: 'boolean', default: false, describe: 'Apply a plan the safety checks call unsafe' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'Writes in flight at once, within each phase' })
-      .option('format', { choices: ['text', 'markdown'] as const, default: 'text', describe: 'Output format of the plan shown before applying' })
-      .option('show-sensitive', { type: 'boolean', default: false, describe: 'Show URL credentials (user info, query values) instead of ***' })
-      .option('summary-file', { type: 'string', describe: 'Append the Markdown plan and report to FILE (default: $GITHUB_STEP_SUMMARY when set)' }),
-  async handler(argv, io) {
-    const { runApply } = await import('../apply.js');
-    return runApply(argv, io);
+      .option('concurrency', { type: 'number', default: DEFAULTS.concurrency, describe: 'Writes in flight at once, within each phase' })
+      .option('format', { choices: FORMATS, default: 'text', describe: 'Output format of the plan shown before applying' })
+      .epilogue(
+        'Reads: RDSTATION_API_URL, RDSTATION_ACCESS_TOKEN or RDSTATION_CLIENT_ID + RDSTATION_CLIENT_SECRET + RDSTATION_REFRESH_TOKEN, ' +
+          'GITHUB_STEP_SUMMARY, NO_COLOR, FORCE_COLOR. Exit codes: 0 applied and verified (or nothing to do), 1 error, refused or not verified, 130 interrupted.',
+      )
+      .example('rdhooks apply', 'Plan ./webhooks.yaml, ask, apply, verify')
+      .example('rdhooks plan --out plan.json && rdhooks apply --plan plan.json', 'Apply exactly the plan reviewed'),
+
+  parse(argv: ParsedArgs, io: Io): ApplyOptions {
+    const manifest = stringFlag(argv, 'manifest');
+    const planFile = stringFlag(argv, 'plan');
+    const summaryFile = parseSummaryTarget(argv, io.env);
+    if (planFile !== undefined && booleanFlag(argv, 'auto-approve')) {
+      io.stderr.write('note: --auto-approve is implied by --plan: a saved plan is applied without asking.\n');
+    }
+    return {
+      ...(manifest !== undefined ? { manifest } : {}),
+      ...(planFile !== undefined ? { planFile } : {}),
+      autoApprove: booleanFlag(argv, 'auto-approve'),
+      force: booleanFlag(argv, 'force'),
+      concurrency: numberFlag(argv, 'concurrency', DEFAULTS.concurrency, { min: 1, max: 64, integer: true }),
+      format: choiceFlag(argv, 'format', FORMATS, 'text'),
+      ...(summaryFile !== undefined ? { summaryFile } : {}),
+      display: parseDisplayArgs(argv),
+      connection: parseConnectionArgs(argv, io.env),
+    };
+  },
+
+  async run(o: ApplyOptions, io: Io): Promise<number> {
+    const saved = await import('../../reconcile/saved-plan.js');
+    const savedPlan = o.planFile === undefined ? undefined : await saved.readSavedPlan(o.planFile, io.cwd);
+    const manifestPath = savedPlan && o.planFile ? await saved.savedPlanManifest(savedPlan, o.planFile, io.cwd, o.manifest) : (o.manifest ?? DEFAULTS.manifest);
+    const { manifest } = await loadValidManifest(manifestPath, io, o.display);
+    if (savedPlan && o.planFile) saved.checkSavedManifest(savedPlan, o.planFile, manifest.sha256);
+
+    return withConnection(o.connection, io, async (session) => {
+      if (savedPlan && o.planFile) saved.checkSavedPlanTarget(savedPlan, o.planFile, session.apiUrl);
+      const planned = await planOrExplain(manifest, session, io, o.display);
+      if (savedPlan && o.planFile) saved.checkSavedPlan(savedPlan, planned.plan, o.planFile);
+      io.stdout.write(await renderPlanAs(planned.plan, o.format, o.display, io));
+
+      const { applyPlan } = await import('../../reconcile/apply-plan.js');
+      const progress = progressPrinter(io, o.display.showSensitive);
+      let writing = false;
+      const outcome = await withInterrupts(
+        io,
+        (signal) =>
+          applyPlan({
+            session,
+            planned,
+            manifest,
+            force: o.force,
+            concurrency: o.concurrency,
+            signal,
+            // The saved plan was the review; a plan shown now is asked about unless --auto-approve.
+            ...(savedPlan || o.autoApprove ? {} : { confirm: () => confirmOnTerminal(io, signal) }),
+            onAction: progress.onAction,
+            onStep: (step) => {
+              writing = step === 'rechecked';
+              if (step === 'verifying') progress.end();
+            },
+          }),
+        () => writing,
+      );
+      progress.end();
+      return report(outcome, planned.plan, o, io);
+    });
   },
 };
 
-export default applyCommand;
+/** Prints how the run ended; resolves to the exit code. */
+async function report(outcome: ApplyOutcome, plan: Plan, o: ApplyOptions, io: Io): Promise<number> {
+  const { redactor } = await import('../../render/redactor.js');
+  const r = redactor({ showSensitive: o.display.showSensitive });
+  switch (outcome.kind) {
+    case 'no-changes':
+      return EXIT.ok;
+    case 'unsafe':
+      throw new UserError('Refusing to apply an unsafe plan; nothing was changed.', 'Review the reasons above; pass --force to apply it anyway, or raise safety.max_deletes in the manifest.');
+    case 'declined':
+      throw new UserError('Apply cancelled; nothing was changed.');
+    case 'account-changed':
+      throw new UserError(
+        `The account changed after the plan above was made; nothing was changed:\n${outcome.changes.map((c) => `  ${r.text(c)}`).join('\n')}`,
+        'Run rdhooks apply again to see and apply a plan for the account as it is now.',
+      );
+    case 'applied': {
+      const { renderReportMarkdown, renderReportText } = await import('../../render/report.js');
+      io.stdout.write(renderReportText(outcome.report, outcome.verification, o.display));
+      await appendSummary(o.summaryFile, io, async () => `${await renderPlanAs(plan, 'markdown', o.display, io)}\n${renderReportMarkdown(outcome.report, outcome.verification, o.display)}`);
+      if (outcome.interrupted) return EXIT.interrupted;
+      const failed = outcome.report.actions.some((a) => a.outcome === 'failed' || a.outcome === 'skipped');
+      return failed || outcome.verification.verified !== true ? EXIT.error : EXIT.ok;
+    }
+  }
+}
+
+export default apply;

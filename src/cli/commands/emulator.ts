@@ -1,10 +1,32 @@
 /** `rdhooks emulator`: runs the local RD Station API emulator until interrupted. */
-import type { Command } from '../run.js';
+import type { Argv } from 'yargs';
+import { MAX_TIMER_MS } from '../../rdstation/defaults.js';
+import { UserError } from '../../shared/errors.js';
+import { escapeControl } from '../../shared/text.js';
+import type { CommandModule, ParsedArgs } from '../command.js';
+import type { Io } from '../io.js';
+import { booleanFlag, listFlag, MAX_SECONDS, numberFlag, stringFlag } from '../options.js';
 
-const emulatorCommand: Command = {
-  command: 'emulator',
-  describe: 'Run the local RD Station API emulator',
-  builder: (y) =>
+/** Checked options of the emulator. */
+export interface EmulatorCommandOptions {
+  host: string;
+  port: number;
+  state?: string;
+  seed?: string;
+  latencyMs: number;
+  failRate: number;
+  rateLimitPerMinute: number;
+  dropAfterCommit: number;
+  validateUrls: boolean;
+  tokenLifetimeSec: number;
+  suspend: string[];
+  debug: boolean;
+}
+
+const probability = { min: 0, max: 1 };
+
+const emulator: CommandModule<EmulatorCommandOptions> = {
+  builder: (y: Argv) =>
     y
       .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0: a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
@@ -16,51 +38,66 @@ const emulatorCommand: Command = {
       .option('drop-after-commit', { type: 'number', default: 0, describe: 'Probability (0-1) that a write is performed, then the connection reset' })
       .option('validate-urls', { type: 'boolean', default: false, describe: 'On create, POST to the target URL and answer 401 unless it answers 2xx, as RD does' })
       .option('token-lifetime', { type: 'number', default: 86400, describe: 'Seconds an issued access token lasts' })
-      .option('suspend', { type: 'string', array: true, describe: 'Mark these webhook uuids suspended' }),
-  async handler(argv, io) {
-    const [{ resolve }, { UserError }, { startEmulator, EMULATOR_CREDENTIALS }, { readWebhooksFile }] = await Promise.all([
+      .option('suspend', { type: 'string', array: true, describe: 'Mark these webhook uuids suspended' })
+      .epilogue('Reads nothing from the environment. Exit codes: 0 stopped by Ctrl-C, 1 could not start.')
+      .example('rdhooks emulator --state emu.json', 'Run it, keeping its webhooks in emu.json')
+      .example('rdhooks emulator --fail-rate 0.2 --latency 300', 'Rehearse a slow, flaky API'),
+
+  parse(argv: ParsedArgs): EmulatorCommandOptions {
+    const state = stringFlag(argv, 'state');
+    const seed = stringFlag(argv, 'seed');
+    return {
+      host: stringFlag(argv, 'host') ?? '127.0.0.1',
+      port: numberFlag(argv, 'port', 0, { min: 0, max: 65535, integer: true }),
+      ...(state !== undefined ? { state } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      latencyMs: numberFlag(argv, 'latency', 0, { min: 0, max: MAX_TIMER_MS, unit: 'of milliseconds' }),
+      failRate: numberFlag(argv, 'fail-rate', 0, probability),
+      rateLimitPerMinute: numberFlag(argv, 'rate-limit', 0, { min: 0, max: 1_000_000, integer: true }),
+      dropAfterCommit: numberFlag(argv, 'drop-after-commit', 0, probability),
+      validateUrls: booleanFlag(argv, 'validate-urls'),
+      tokenLifetimeSec: numberFlag(argv, 'token-lifetime', 86_400, { min: 1, max: MAX_SECONDS, unit: 'of seconds' }),
+      suspend: listFlag(argv, 'suspend'),
+      debug: booleanFlag(argv, 'debug'),
+    };
+  },
+
+  async run(o: EmulatorCommandOptions, io: Io): Promise<number> {
+    const [{ resolve }, { startEmulator, EMULATOR_CREDENTIALS }, { readWebhooksFile }] = await Promise.all([
       import('node:path'),
-      import('../../shared/errors.js'),
       import('../../emulator/server.js'),
       import('../../emulator/state.js'),
     ]);
-    const num = (name: string, max = Infinity): number => {
-      const v = argv[name];
-      if (typeof v !== 'number' || Number.isNaN(v) || v < 0 || v > max) {
-        throw new UserError(`--${name} must be a number${max === 1 ? ' between 0 and 1' : ' of at least 0'}, not ${String(v)}.`, "Run 'rdhooks emulator --help' for usage.");
-      }
-      return v;
-    };
-    const seedFile = typeof argv.seed === 'string' ? resolve(io.cwd, argv.seed) : undefined;
-    const seed = seedFile ? await readWebhooksFile(seedFile) : undefined;
-    if (seedFile && !seed) throw new UserError(`The seed file ${String(argv.seed)} does not exist.`, 'Pass a JSON file shaped like RD\'s list body: {"webhooks": [...]}.');
-    const emulator = await startEmulator({
-      host: String(argv.host),
-      port: num('port', 65535),
-      state: typeof argv.state === 'string' ? resolve(io.cwd, argv.state) : undefined,
-      seed: seed?.webhooks,
-      platformAccountId: seed?.platform_account_id,
-      latencyMs: num('latency'),
-      failRate: num('fail-rate', 1),
-      rateLimitPerMinute: num('rate-limit'),
-      dropAfterCommit: num('drop-after-commit', 1),
-      validateUrls: argv['validate-urls'] === true,
-      tokenLifetimeSec: num('token-lifetime'),
-      logger: argv.debug === true ? (line) => void io.stderr.write(`emulator: ${line}\n`) : undefined,
+    const seed = o.seed === undefined ? undefined : await readWebhooksFile(resolve(io.cwd, o.seed));
+    if (o.seed !== undefined && !seed) {
+      throw new UserError(`The seed file ${escapeControl(o.seed)} does not exist.`, 'Pass a JSON file shaped like RD\'s list body: {"webhooks": [...]}.');
+    }
+    const handle = await startEmulator({
+      host: o.host,
+      port: o.port,
+      ...(o.state !== undefined ? { state: resolve(io.cwd, o.state) } : {}),
+      ...(seed ? { seed: seed.webhooks, ...(seed.platform_account_id ? { platformAccountId: seed.platform_account_id } : {}) } : {}),
+      latencyMs: o.latencyMs,
+      failRate: o.failRate,
+      rateLimitPerMinute: o.rateLimitPerMinute,
+      dropAfterCommit: o.dropAfterCommit,
+      validateUrls: o.validateUrls,
+      tokenLifetimeSec: o.tokenLifetimeSec,
+      ...(o.debug ? { logger: (line: string) => void io.stderr.write(`emulator: ${line}\n`) } : {}),
     });
-    for (const uuid of (argv.suspend as string[] | undefined) ?? []) {
-      if (!(await emulator.store.suspend(uuid))) {
-        await emulator.close();
-        throw new UserError(`--suspend ${uuid}: no webhook has that uuid.`, 'Check the uuid against the seed or state file.');
+    for (const uuid of o.suspend) {
+      if (!(await handle.store.suspend(uuid))) {
+        await handle.close();
+        throw new UserError(`--suspend ${escapeControl(uuid)}: no webhook has that uuid.`, 'Check the uuid against the seed or state file.');
       }
     }
     // Emulator tokens are not secrets: printing one is how users point rdhooks at the emulator.
     io.stderr.write(
       [
-        `rdhooks emulator listening on ${emulator.url} (${emulator.store.snapshot().length} webhooks${argv.state ? `, state in ${String(argv.state)}` : ', state in memory'})`,
+        `rdhooks emulator listening on ${handle.url} (${handle.store.snapshot().length} webhooks${o.state !== undefined ? `, state in ${escapeControl(o.state)}` : ', state in memory'})`,
         'Point rdhooks at it with:',
-        `  export RDSTATION_API_URL=${emulator.url}`,
-        `  export RDSTATION_ACCESS_TOKEN=${emulator.issueToken()}`,
+        `  export RDSTATION_API_URL=${handle.url}`,
+        `  export RDSTATION_ACCESS_TOKEN=${handle.issueToken()}`,
         'or, to exercise the refresh flow:',
         `  export RDSTATION_CLIENT_ID=${EMULATOR_CREDENTIALS.clientId} RDSTATION_CLIENT_SECRET=${EMULATOR_CREDENTIALS.clientSecret} RDSTATION_REFRESH_TOKEN=${EMULATOR_CREDENTIALS.refreshToken}`,
         'Stop it with Ctrl-C.',
@@ -76,10 +113,10 @@ const emulatorCommand: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    await emulator.close();
+    await handle.close();
     io.stderr.write('rdhooks emulator stopped.\n');
     return 0;
   },
 };
 
-export default emulatorCommand;
+export default emulator;

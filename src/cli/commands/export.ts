@@ -1,60 +1,60 @@
 /** `rdhooks export [--out FILE]`: a manifest of what the account has now, for adopting an existing account. */
-import type { Command } from '../run.js';
-import { connectionOptions } from '../connection.js';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { nameAndListing } from '../../reconcile/session.js';
+import { escapeControl } from '../../shared/text.js';
 import { count } from '../../shared/wording.js';
+import type { CommandModule, ParsedArgs } from '../command.js';
+import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import type { Io } from '../io.js';
+import { booleanFlag, stringFlag } from '../options.js';
 
-const exportCommand: Command = {
-  command: 'export',
-  describe: 'Write a manifest of what the account has now',
-  builder: (y) =>
-    connectionOptions(y)
-      .option('out', { type: 'string', describe: 'Write the manifest to FILE instead of stdout' })
-      .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE if it exists' }),
-  async handler(argv, io) {
-    const [{ existsSync }, { writeFile, rename }, { resolve }, { UserError }, { openApi }, { renderExport }, { VERSION }] =
-      await Promise.all([
-        import('node:fs'),
-        import('node:fs/promises'),
-        import('node:path'),
-        import('../../shared/errors.js'),
-        import('../connection.js'),
-        import('../../adopt/export.js'),
-        import('../../shared/version.js'),
-      ]);
-    const out = typeof argv.out === 'string' ? resolve(io.cwd, argv.out) : undefined;
-    const refuse = (): never => {
-      throw new UserError(`${String(argv.out)} already exists; export does not overwrite it.`, 'Pass --force to overwrite it, or choose another --out.');
-    };
+/** Checked options of export. */
+export interface ExportOptions {
+  out?: string;
+  force: boolean;
+  connection: ConnectionOptions;
+}
+
+const exportCommand: CommandModule<ExportOptions> = {
+  builder: (y: Argv) =>
+    connectionFlags(y)
+      .option('out', { type: 'string', describe: 'Write the manifest to FILE (readable by its owner only) instead of stdout' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE if it exists' })
+      .epilogue('Reads: RDSTATION_API_URL and the credential variables (see rdhooks plan --help). Exit codes: 0 exported, 1 error.')
+      .example('rdhooks export --out webhooks.yaml', 'Start managing an existing account')
+      .example('rdhooks export --emulator', 'Print the emulator account as a manifest'),
+
+  parse: (argv: ParsedArgs, io: Io): ExportOptions => {
+    const out = stringFlag(argv, 'out');
+    return { ...(out !== undefined ? { out } : {}), force: booleanFlag(argv, 'force'), connection: parseConnectionArgs(argv, io.env) };
+  },
+
+  async run(o: ExportOptions, io: Io): Promise<number> {
+    const [{ renderExport }, { VERSION }, { writeOutputFile, OutputFileError }, { existsSync }] = await Promise.all([
+      import('../../adopt/export.js'),
+      import('../../shared/version.js'),
+      import('../../shared/write-file.js'),
+      import('node:fs'),
+    ]);
+    const out = o.out === undefined ? undefined : resolve(io.cwd, o.out);
     // Checked before listing, so a refused export makes no API call.
-    if (out && !argv.force && existsSync(out)) refuse();
-    const connection = await openApi(argv, io);
-    let text: string;
-    let listed: number;
-    try {
-      const webhooks = await connection.api.list();
-      listed = webhooks.length;
-      text = renderExport(webhooks, { apiUrl: connection.apiUrl, date: new Date().toISOString().slice(0, 10), version: VERSION });
-    } finally {
-      await connection.close();
+    if (out && !o.force && existsSync(out)) {
+      throw new OutputFileError(`${escapeControl(o.out ?? '')} already exists; export does not overwrite it.`, 'Pass --force to overwrite it, or choose another --out.');
     }
-    if (!out) {
+    const { text, listed } = await withConnection(o.connection, io, async (session) => {
+      const { account, listing } = await nameAndListing(session);
+      const date = new Date().toISOString().slice(0, 10);
+      return { text: renderExport(listing, { apiUrl: session.apiUrl, account, date, version: VERSION }), listed: listing.length };
+    });
+    if (!out || o.out === undefined) {
       io.stdout.write(text);
       io.stderr.write(`Exported ${count(listed, 'webhook')}.\n`);
       return 0;
     }
-    if (argv.force) {
-      const tmp = `${out}.${process.pid}.tmp`;
-      await writeFile(tmp, text, 'utf8');
-      await rename(tmp, out);
-    } else {
-      try {
-        await writeFile(out, text, { encoding: 'utf8', flag: 'wx' });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') refuse();
-        throw err;
-      }
-    }
-    io.stderr.write(`Exported ${count(listed, 'webhook')} to ${String(argv.out)}.\n`);
+    // It holds whole target URLs, credentials and all: readable by its owner only, like a saved plan.
+    await writeOutputFile(out, text, { shownAs: o.out, mode: 0o600, exclusive: !o.force });
+    io.stderr.write(`Exported ${count(listed, 'webhook')} to ${escapeControl(o.out)}.\n`);
     return 0;
   },
 };

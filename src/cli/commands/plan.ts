@@ -1,42 +1,65 @@
 /** `rdhooks plan [MANIFEST]`: list the account once, diff it against the manifest, print the plan. */
-import { connectionOptions } from '../connection.js';
-import { useColor } from '../io.js';
-import type { Command } from '../run.js';
+import type { Argv } from 'yargs';
+import { planOrExplain } from '../account.js';
+import type { CommandModule, ParsedArgs } from '../command.js';
+import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { appendSummary, loadValidManifest, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
+import type { Io } from '../io.js';
+import { booleanFlag, choiceFlag, DEFAULTS, stringFlag } from '../options.js';
 
-const planCommand: Command = {
-  command: 'plan [manifest]',
-  describe: 'Show what apply would change in the account',
-  builder: (y) =>
-    connectionOptions(y)
-      .positional('manifest', { type: 'string', default: 'webhooks.yaml', describe: 'The manifest' })
-      .option('format', { choices: ['text', 'json', 'markdown'] as const, default: 'text', describe: 'Output format of the plan' })
-      .option('out', { type: 'string', describe: 'Also save the JSON plan to FILE, for `rdhooks apply --plan FILE`' })
+const FORMATS = ['text', 'json', 'markdown'] as const;
+
+/** Checked options of plan. */
+export interface PlanOptions {
+  manifest: string;
+  format: PlanFormat;
+  out?: string;
+  detailedExitcode: boolean;
+  summaryFile?: string;
+  display: Display;
+  connection: ConnectionOptions;
+}
+
+const plan: CommandModule<PlanOptions> = {
+  builder: (y: Argv) =>
+    summaryFlag(sensitiveFlag(connectionFlags(y)))
+      .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest' })
+      .option('format', { choices: FORMATS, default: 'text', describe: 'Output format of the plan' })
+      .option('out', { type: 'string', describe: 'Also save the plan to FILE, for `rdhooks apply --plan FILE`' })
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 when nothing would change, 2 when something would, 1 on error' })
-      .option('show-sensitive', { type: 'boolean', default: false, describe: 'Show URL credentials (user info, query values) instead of ***' })
-      .option('summary-file', { type: 'string', describe: 'Append the Markdown plan to FILE (default: $GITHUB_STEP_SUMMARY when set)' }),
-  async handler(argv, io) {
-    const [{ loadValidManifest, listAndPlan, writeSavedPlan }, { openApi }, { renderPlan }, { appendSummary }] = await Promise.all([
-      import('../planning.js'),
-      import('../connection.js'),
-      import('../output.js'),
-      import('../summary.js'),
-    ]);
-    const showSensitive = argv['show-sensitive'] === true;
-    const { manifest } = await loadValidManifest(String(argv.manifest), io, argv.color as boolean | undefined);
-    const connection = await openApi(argv, io);
-    let plan;
-    try {
-      ({ plan } = await listAndPlan(manifest, connection, io, showSensitive));
-    } finally {
-      await connection.close();
+      .epilogue(
+        'Reads: RDSTATION_API_URL, RDSTATION_ACCESS_TOKEN or RDSTATION_CLIENT_ID + RDSTATION_CLIENT_SECRET + RDSTATION_REFRESH_TOKEN, ' +
+          'GITHUB_STEP_SUMMARY, NO_COLOR, FORCE_COLOR. Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes (with --detailed-exitcode).',
+      )
+      .example('rdhooks plan --emulator', 'Plan ./webhooks.yaml against the local emulator')
+      .example('rdhooks plan --out plan.json --detailed-exitcode', 'Save the plan for apply --plan; exit 2 if it has changes'),
+
+  parse: (argv: ParsedArgs, io: Io): PlanOptions => {
+    const out = stringFlag(argv, 'out');
+    const summaryFile = parseSummaryTarget(argv, io.env);
+    return {
+      manifest: stringFlag(argv, 'manifest') ?? DEFAULTS.manifest,
+      format: choiceFlag(argv, 'format', FORMATS, 'text'),
+      ...(out !== undefined ? { out } : {}),
+      detailedExitcode: booleanFlag(argv, 'detailed-exitcode'),
+      ...(summaryFile !== undefined ? { summaryFile } : {}),
+      display: parseDisplayArgs(argv),
+      connection: parseConnectionArgs(argv, io.env),
+    };
+  },
+
+  async run(o: PlanOptions, io: Io): Promise<number> {
+    const { manifest } = await loadValidManifest(o.manifest, io, o.display);
+    const { plan: made } = await withConnection(o.connection, io, (session) => planOrExplain(manifest, session, io, o.display));
+    io.stdout.write(await renderPlanAs(made, o.format, o.display, io));
+    if (o.out !== undefined) {
+      const { writeSavedPlan } = await import('../../reconcile/saved-plan.js');
+      await writeSavedPlan(o.out, made, io.cwd);
+      io.stderr.write(`Saved the plan to ${o.out}; apply it with: rdhooks apply --plan ${o.out}\n`);
     }
-    const format = argv.format as 'text' | 'json' | 'markdown';
-    io.stdout.write(renderPlan(plan, format, { showSensitive, color: useColor(io.stdout, io.env, argv.color as boolean | undefined) }));
-    if (typeof argv.out === 'string') await writeSavedPlan(argv.out, plan, io);
-    await appendSummary(argv, io, async () => (await import('../../render/markdown.js')).renderMarkdown(plan, { showSensitive }));
-    if (argv['detailed-exitcode'] === true && plan.changes.length > 0) return 2;
-    return 0;
+    await appendSummary(o.summaryFile, io, () => renderPlanAs(made, 'markdown', o.display, io));
+    return o.detailedExitcode && made.changes.length > 0 ? 2 : 0;
   },
 };
 
-export default planCommand;
+export default plan;

@@ -1,38 +1,56 @@
 /** `rdhooks validate [MANIFEST]`: the offline manifest check. Its result is the diagnostics, so they go to stdout. */
-import { painter, useColor } from '../io.js';
-import type { Command } from '../run.js';
+import type { Argv } from 'yargs';
+import type { CommandModule, ParsedArgs } from '../command.js';
+import { parseDisplayArgs, sensitiveFlag, type Display } from '../display.js';
+import { painter, useColor, type Io } from '../io.js';
+import { choiceFlag, DEFAULTS, stringFlag } from '../options.js';
 
-const validate: Command = {
-  command: 'validate [manifest]',
-  describe: 'Check a manifest offline and report every problem with its position',
-  builder: (y) =>
-    y
-      .positional('manifest', { type: 'string', default: 'webhooks.yaml', describe: 'The manifest to check' })
-      .option('format', {
-        choices: ['text', 'json', 'github'] as const,
-        default: 'text',
-        describe: 'text: messages with code frames; json: an array of {file, line, column, severity, code, message}; github: workflow commands that annotate a pull request',
-      }),
-  async handler(argv, io) {
+const FORMATS = ['text', 'json', 'github'] as const;
+
+/** Checked options of validate. */
+export interface ValidateOptions {
+  manifest: string;
+  format: (typeof FORMATS)[number];
+  display: Display;
+}
+
+const validate: CommandModule<ValidateOptions> = {
+  builder: (y: Argv) =>
+    sensitiveFlag(
+      y
+        .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest to check' })
+        .option('format', {
+          choices: FORMATS,
+          default: 'text',
+          describe: 'text: messages with code frames; json: an array of {file, line, column, severity, code, message}; github: workflow commands that annotate a pull request',
+        }),
+    )
+      .epilogue('Reads: the variables the manifest interpolates (${VAR}). Exit codes: 0 valid (warnings allowed), 1 invalid.')
+      .example('rdhooks validate', 'Check ./webhooks.yaml')
+      .example('rdhooks validate --format github infra/webhooks.yaml', 'Annotate a pull request in GitHub Actions'),
+
+  parse: (argv: ParsedArgs): ValidateOptions => ({
+    manifest: stringFlag(argv, 'manifest') ?? DEFAULTS.manifest,
+    format: choiceFlag(argv, 'format', FORMATS, 'text'),
+    display: parseDisplayArgs(argv),
+  }),
+
+  async run(o: ValidateOptions, io: Io): Promise<number> {
     // Loaded here, not at the top: ajv and yaml would slow every other command's start-up.
-    const [{ loadManifest }, format] = await Promise.all([
-      import('../../manifest/load.js'),
-      import('../../manifest/format.js'),
-    ]);
-    const file = String(argv.manifest);
-    const result = await loadManifest(file, io.env, { cwd: io.cwd });
+    const [{ loadManifest }, format] = await Promise.all([import('../../manifest/load.js'), import('../../manifest/format.js')]);
+    const result = await loadManifest(o.manifest, io.env, { cwd: io.cwd });
     const failed = result.diagnostics.some((d) => d.severity === 'error');
-    switch (argv.format) {
+    switch (o.format) {
       case 'json':
         io.stdout.write(format.formatJson(result.diagnostics));
         break;
       case 'github':
         io.stdout.write(format.formatGithub(result.diagnostics));
         break;
-      default: {
-        const paint = painter(useColor(io.stdout, io.env, argv.color as boolean | undefined));
+      case 'text': {
+        const paint = painter(useColor(io.stdout, io.env, o.display.color));
         io.stdout.write(format.formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint }));
-        io.stdout.write(format.formatSummary(file, result.diagnostics, result.manifest));
+        io.stdout.write(format.formatSummary(o.manifest, result.diagnostics, result.manifest));
       }
     }
     return failed ? 1 : 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { EVENT_TYPES } from '../shared/webhook.js';
-import { distance, suggest } from './suggest.js';
+import { EVENT_TYPES } from '../../src/shared/webhook.js';
+import { distance, suggest } from '../../src/shared/suggest.js';
 
 const KEYS = ['name', 'uuid', 'ensure', 'event_type', 'entity_type', 'url', 'http_method', 'event_identifiers', 'include_relations'];
 
