@@ -33,24 +33,25 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Probes each target once (URLs with the same canonical form share one probe) and returns a result for every URL
- * as given; a URL missing from the map was not probed because `signal` aborted.
+ * as given, in the order given; a URL missing from the map was not probed because `signal` aborted.
  */
 export async function probeTargets(urls: readonly string[], options: ProbeOptions): Promise<Map<string, ProbeResult>> {
-  const spellings = new Map<string, string[]>();
-  for (const url of urls) {
-    const key = canonicalUrl(url);
-    spellings.set(key, [...(spellings.get(key) ?? []), url]);
-  }
-  const results = new Map<string, ProbeResult>();
+  const targets = new Set(urls.map((url) => canonicalUrl(url)));
+  const outcomes = new Map<string, ProbeOutcome>();
   await runPool(
-    [...spellings.keys()],
+    [...targets],
     options.concurrency ?? 8,
     async (key) => {
       const outcome = await probeOne(key, options);
-      if (outcome) for (const url of spellings.get(key) ?? []) results.set(url, { ...outcome, url });
+      if (outcome) outcomes.set(key, outcome);
     },
     options.signal,
   );
+  const results = new Map<string, ProbeResult>();
+  for (const url of urls) {
+    const outcome = outcomes.get(canonicalUrl(url));
+    if (outcome) results.set(url, { url, ...outcome });
+  }
   return results;
 }
 

@@ -365,8 +365,8 @@ describe('private targets', () => {
       };
       // `localhost` is what the system resolver also calls 127.0.0.1: a probe that looked the name up again, by
       // any lookup, would reach the server.
-      const failure = await failureOf(`http://localhost:${server.port}/x`, { lookup: rebinding, timeoutMs: 500 });
-      expect(['timeout', 'network']).toContain(failure.kind);
+      // How 203.0.113.7 answers depends on the machine's network (nothing, a refusal, an intercepting proxy).
+      await probeOne(`http://localhost:${server.port}/x`, { lookup: rebinding, timeoutMs: 500 });
       expect(calls).toEqual(['localhost']);
       expect(server.requests).toEqual([]);
     },
