@@ -5,7 +5,7 @@ import { ApiError, isDuplicateError } from '../rdstation/errors.js';
 import type { Change, CreateChange, Plan } from '../plan/types.js';
 import { diffFields } from '../plan/diff.js';
 import { identityKey } from '../shared/webhook.js';
-import { runPool } from './pool.js';
+import { runPool } from '../shared/pool.js';
 
 /**
  * How one action ended. `adopted`: a create whose webhook turned out to exist already with the fields asked for

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { canonicalUrl } from '../shared/url.js';
-import { runPool } from '../apply/pool.js';
+import { runPool } from '../shared/pool.js';
 import { nonPublicRange } from './address.js';
 import { dnsFailure, privateFailure, requestFailure, seconds, statusFailure, type ProbeOutcome } from './failures.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, PROBE_BODY, PROBE_USER_AGENT, type ProbeResult } from './types.js';
