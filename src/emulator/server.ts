@@ -110,7 +110,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// Unref: a request still waiting out its latency must not keep a closed emulator's process alive.
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 /** POSTs to a target URL as RD does on create; true when it answers 2xx within 5 s. */
 export async function targetAnswers2xx(url: string): Promise<boolean> {

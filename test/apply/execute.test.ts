@@ -359,3 +359,25 @@ describe('executePlan over HTTP against the emulator', () => {
     expect(report.actions).toEqual([expect.objectContaining({ outcome: 'adopted', uuid: landed.uuid, attempts: 2 })]);
   });
 });
+
+describe('a create refused because the webhook exists already', () => {
+  it('adopts it when it has exactly the fields asked for (made elsewhere meanwhile)', async () => {
+    const { handle, api } = await emulator([]);
+    const plan = await planFor(aManifest({ webhooks: [aDesired({ name: 'n', url: url('n'), include_relations: ['COMPANY'] })] }), handle, api);
+    await handle.store.create({ event_type: 'WEBHOOK.CONVERTED', entity_type: 'CONTACT', url: url('n'), http_method: 'POST', include_relations: ['COMPANY'] });
+    const existing = handle.store.snapshot()[0]?.uuid;
+    const report = await run(plan, api);
+    expect(report.actions).toEqual([expect.objectContaining({ action: 'create', outcome: 'adopted', uuid: existing, attempts: 1 })]);
+    expect(writeCalls(handle)).toEqual([`POST ${path()}`]);
+    expect(handle.store.snapshot()).toHaveLength(1);
+  });
+
+  it('fails, writing nothing more, when its fields differ: it is not ours to overwrite', async () => {
+    const { handle, api } = await emulator([]);
+    const plan = await planFor(aManifest({ webhooks: [aDesired({ name: 'n', url: url('n'), include_relations: ['COMPANY'] })] }), handle, api);
+    await handle.store.create({ event_type: 'WEBHOOK.CONVERTED', entity_type: 'CONTACT', url: url('n'), http_method: 'POST', include_relations: [] });
+    const report = await run(plan, api);
+    expect(report.actions).toEqual([expect.objectContaining({ action: 'create', outcome: 'failed' })]);
+    expect(writeCalls(handle)).toEqual([`POST ${path()}`]);
+  });
+});

@@ -1,16 +1,14 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/server.js';
-import type { Io } from '../../src/cli/io.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { EXIT, runCli } from '../../src/cli/run.js';
 import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aWebhook, uuidFor } from '../builders.js';
-import { BIN, rdhooks, type CliResult } from '../helpers/cli.js';
+import { BIN, rdhooks } from '../helpers/cli.js';
 import { emulatorWith, writeCalls } from '../helpers/emulator.js';
+import { expectExit, memoryIo, workspaces } from '../helpers/workspace.js';
 
 const HOOKS = 'https://hooks.example.com';
 const PROMPT = "Apply these changes? Only 'yes' is accepted:";
@@ -37,30 +35,10 @@ webhooks:
     url: ${HOOKS}/c
 `;
 
-const handles: EmulatorHandle[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of handles.splice(0)) await h.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
+const workspace = workspaces('apply');
 
 /** A temp working directory holding webhooks.yaml, and an emulator holding `webhooks`. */
-async function setup(webhooks: RemoteWebhook[] = [A, B, LEGACY], manifest = MANIFEST, options: EmulatorOptions = {}) {
-  const cwd = await mkdtemp(join(tmpdir(), 'rdhooks-apply-'));
-  dirs.push(cwd);
-  await writeFile(join(cwd, 'webhooks.yaml'), manifest);
-  const handle = await emulatorWith(webhooks, options);
-  handles.push(handle);
-  const env = { RDSTATION_ACCESS_TOKEN: handle.issueToken() };
-  /** Runs the built binary against this emulator. */
-  const cli = (args: string[], input?: string): Promise<CliResult> => rdhooks([...args, '--api-url', handle.url], { cwd, env, ...(input !== undefined ? { input } : {}) });
-  return { cwd, handle, env, cli };
-}
-
-/** Fails with the whole output when the exit code is not `code`, so a failure shows why. */
-function expectExit(r: CliResult, code: number): void {
-  if (r.code !== code) throw new Error(`exit ${String(r.code)}, expected ${code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-}
+const setup = (webhooks: RemoteWebhook[] = [A, B, LEGACY], manifest = MANIFEST, options: EmulatorOptions = {}) => workspace(webhooks, manifest, options);
 
 /** The apply report's action lines (stdout, indented by two spaces). */
 const reportLines = (stdout: string): string[] => stdout.split('\n').filter((l) => /^ {2}(created|updated|deleted|failed|skipped|not started)/.test(l));
@@ -266,37 +244,21 @@ describe('rdhooks apply --plan FILE', () => {
     const first = await setup();
     expectExit(await first.cli(['plan', '--out', 'plan.json']), EXIT.ok);
     const other = await emulatorWith([A, B, LEGACY]);
-    handles.push(other);
-
-    const r = await rdhooks(['apply', '--plan', 'plan.json', '--auto-approve', '--api-url', other.url], { cwd: first.cwd, env: { RDSTATION_ACCESS_TOKEN: other.issueToken() } });
-    expectExit(r, EXIT.error);
-    expect(r.stderr).toContain(`plan.json was made against ${first.handle.url}, not ${other.url}; nothing was changed.`);
-    expect(other.requests).toEqual([]);
-  });
-});
-
-/** An Io over memory streams; stdin answers `answer` once the prompt shows, or ends without one. */
-function memoryIo(cwd: string, env: NodeJS.ProcessEnv, terminal: { stdinTTY: boolean; stderrTTY?: boolean; answer?: string }) {
-  const stdin = Object.assign(new PassThrough(), { isTTY: terminal.stdinTTY });
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: terminal.stderrTTY ?? false });
-  const out = { stdout: '', stderr: '' };
-  stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
-  stderr.setEncoding('utf8').on('data', (d: string) => {
-    out.stderr += d;
-    if (d.includes(PROMPT)) {
-      if (terminal.answer === undefined) stdin.end();
-      else stdin.write(terminal.answer);
+    try {
+      const r = await rdhooks(['apply', '--plan', 'plan.json', '--auto-approve', '--api-url', other.url], { cwd: first.cwd, env: { RDSTATION_ACCESS_TOKEN: other.issueToken() } });
+      expectExit(r, EXIT.error);
+      expect(r.stderr).toContain(`plan.json was made against ${first.handle.url}, not ${other.url}; nothing was changed.`);
+      expect(other.requests).toEqual([]);
+    } finally {
+      await other.close();
     }
   });
-  const io: Io = { stdin, stdout, stderr, env, cwd };
-  return { io, out };
-}
+});
 
 describe('rdhooks apply on a terminal (injected)', () => {
   it("applies after 'yes', with a live counter on a TTY", async () => {
     const { cwd, env, handle } = await setup();
-    const { io, out } = memoryIo(cwd, env, { stdinTTY: true, stderrTTY: true, answer: 'yes\n' });
+    const { io, out } = memoryIo(cwd, env, { stdinTTY: true, stderrTTY: true, answer: 'yes\n', prompt: PROMPT });
     const code = await runCli(['apply', '--api-url', handle.url, '--concurrency', '1'], io);
     expect(code).toBe(EXIT.ok);
     expect(out.stderr).toContain(`\n${PROMPT} `);
@@ -313,7 +275,7 @@ describe('rdhooks apply on a terminal (injected)', () => {
     ['the end of input (Ctrl-D)', undefined],
   ])('cancels after %s, writing nothing', async (_what, answer) => {
     const { cwd, env, handle } = await setup();
-    const { io, out } = memoryIo(cwd, env, { stdinTTY: true, ...(answer !== undefined ? { answer } : {}) });
+    const { io, out } = memoryIo(cwd, env, { stdinTTY: true, prompt: PROMPT, ...(answer !== undefined ? { answer } : {}) });
     const code = await runCli(['apply', '--api-url', handle.url], io);
     expect(code).toBe(EXIT.error);
     expect(out.stderr).toContain(PROMPT);
@@ -323,7 +285,7 @@ describe('rdhooks apply on a terminal (injected)', () => {
 
   it('does not ask without a TTY on stdin', async () => {
     const { cwd, env, handle } = await setup();
-    const { io, out } = memoryIo(cwd, env, { stdinTTY: false, answer: 'yes\n' });
+    const { io, out } = memoryIo(cwd, env, { stdinTTY: false, answer: 'yes\n', prompt: PROMPT });
     const code = await runCli(['apply', '--api-url', handle.url], io);
     expect(code).toBe(EXIT.error);
     expect(out.stderr).not.toContain(PROMPT);
