@@ -42,6 +42,7 @@ export function aDesired(overrides: Partial<DesiredWebhook> = {}): DesiredWebhoo
     http_method: 'POST',
     event_identifiers: [],
     include_relations: [],
+    suspended: 'report',
     source: { file: 'webhooks.yaml', line: 4, column: 5 },
     ...overrides,
   };
@@ -67,6 +68,8 @@ export function aManifest(overrides: Partial<Manifest> = {}): Manifest {
     sha256: 'a'.repeat(64),
     prune: false,
     safety: { allow_empty: false },
+    suspended: 'report',
+    targets: { check: false, allow_private: false },
     webhooks: [],
     absent: [],
     ignore: [],

@@ -1,32 +1,49 @@
-/** Safety, octoDNS-style: plans that delete too much need --force; an empty manifest never prunes by accident. */
+/**
+ * Safety, octoDNS-style: plans that delete too much, or redirect too many webhooks, need --force; an empty manifest
+ * never prunes by accident.
+ */
 import type { Manifest } from '../manifest/types.js';
 import type { PlanError } from './types.js';
 
 /** The default limit applies once the account lists at least this many webhooks. */
 export const DEFAULT_MIN_LISTED = 10;
-/** By default, pruning more than this share of the listed webhooks is unsafe. */
-export const DEFAULT_MAX_DELETE_SHARE = 0.3;
+/** By default, pruning (or redirecting) more than this share of the listed webhooks is unsafe. */
+export const DEFAULT_MAX_SHARE = 0.3;
 
 /**
- * Why the plan needs --force, or an empty list; renderers add the --force part. Only deletes caused by prune count: an `ensure: absent` entry
- * names its webhook on purpose, while a prune deletes whatever the manifest happens to omit, which is how a
- * truncated or wrong manifest wipes an account.
+ * Why the plan needs --force, or an empty list; renderers add the --force part. Only deletes caused by prune count:
+ * an `ensure: absent` entry names its webhook on purpose, while a prune deletes whatever the manifest happens to
+ * omit, which is how a truncated or wrong manifest wipes an account. Updates count when they change where leads go
+ * (url or event_type): a wrong base URL redirects every lead at once.
  */
-export function unsafeReasons(safety: Manifest['safety'], pruneDeletes: number, listed: number): string[] {
-  if (pruneDeletes === 0) return [];
-  if (safety.max_deletes !== undefined) {
-    return pruneDeletes > safety.max_deletes
-      ? [
-          `prune would delete ${pruneDeletes} webhooks not in the manifest, more than safety.max_deletes ` +
-            `(${safety.max_deletes}). Review the deletes, or raise safety.max_deletes.`,
-        ]
-      : [];
-  }
-  if (listed < DEFAULT_MIN_LISTED || pruneDeletes <= listed * DEFAULT_MAX_DELETE_SHARE) return [];
+export function unsafeReasons(safety: Manifest['safety'], counts: { pruneDeletes: number; moves: number }, listed: number): string[] {
   return [
-    `prune would delete ${pruneDeletes} of the ${listed} listed webhooks, more than 30% (the default limit ` +
-      'when the account lists 10 or more). Review the deletes, or set safety.max_deletes in the manifest.',
+    ...overLimit(counts.pruneDeletes, safety.max_deletes, listed, {
+      what: (n) => `prune would delete ${n} webhooks not in the manifest`,
+      share: (n) => `prune would delete ${n} of the ${listed} listed webhooks`,
+      key: 'safety.max_deletes',
+      review: 'Review the deletes',
+    }),
+    ...overLimit(counts.moves, safety.max_updates, listed, {
+      what: (n) => `${n} updates would redirect webhooks to another url or event type`,
+      share: (n) => `${n} of the ${listed} listed webhooks would be redirected to another url or event type`,
+      key: 'safety.max_updates',
+      review: 'Review where their leads will go',
+    }),
   ];
+}
+
+/** Past the manifest's limit, or, without one, past 30% of the listed webhooks once 10 or more are listed. */
+function overLimit(
+  n: number,
+  limit: number | undefined,
+  listed: number,
+  words: { what: (n: number) => string; share: (n: number) => string; key: string; review: string },
+): string[] {
+  if (n === 0) return [];
+  if (limit !== undefined) return n > limit ? [`${words.what(n)}, more than ${words.key} (${limit}). ${words.review}, or raise ${words.key}.`] : [];
+  if (listed < DEFAULT_MIN_LISTED || n <= listed * DEFAULT_MAX_SHARE) return [];
+  return [`${words.share(n)}, more than 30% (the default limit when the account lists 10 or more). ${words.review}, or set ${words.key} in the manifest.`];
 }
 
 /** `prune: true` with no present entry would delete every unignored webhook: refused unless allowed. */

@@ -43,8 +43,36 @@ export interface DeleteChange {
   before: RemoteWebhook;
 }
 
-/** One write apply will make. */
-export type Change = CreateChange | UpdateChange | DeleteChange;
+/**
+ * A webhook to delete and create again (-/+): `before` is what the account has, `after` what the create sends.
+ * Apply deletes it with the deletes and creates it with the creates, so no key is taken twice; the new webhook
+ * has a new uuid. For a webhook RD suspended (a PUT does not reactivate it), or one named by --replace.
+ */
+export interface ReplaceChange {
+  action: 'replace';
+  address: string;
+  uuid: string;
+  reason: string;
+  before: RemoteWebhook;
+  after: WebhookSpec;
+  /** The fields that differ besides; empty when it comes back as it was. */
+  fields: FieldChange[];
+}
+
+/** One write (or, for a replace, a pair of writes) apply will make. */
+export type Change = CreateChange | UpdateChange | DeleteChange | ReplaceChange;
+
+/**
+ * Something wrong with the account that this plan does not fix, which a drift check must still report: the plan is
+ * not clean while there is one (`--detailed-exitcode` exits 2).
+ */
+export interface Finding {
+  code: 'webhook_suspended' | 'target_failing';
+  address: string;
+  uuid: string;
+  url: string;
+  message: string;
+}
 
 /** Stable codes of the warnings a plan can carry. */
 export type PlanWarningCode = 'webhook_suspended' | 'insecure_url' | 'duplicate_in_account' | 'stale_uuid';
@@ -79,9 +107,12 @@ export interface Plan {
   manifest: { path: string; sha256: string };
   /** The account listed: its API, its name (GET /marketing/account_info), and a fingerprint of the listing. */
   remote: { api_url: string; account: string; fingerprint: string; count: number };
-  summary: { create: number; update: number; delete: number; unchanged: number; unmanaged: number };
-  /** Deletes, then updates (by wave), then creates; each group by address. Apply runs them in that order. */
+  /** What was asked beyond the manifest: webhooks to replace, and (a partial plan) the only entries to plan. */
+  request: { replace: string[]; target: string[] };
+  summary: { create: number; update: number; delete: number; replace: number; unchanged: number; unmanaged: number; findings: number };
+  /** Deletes, replaces, updates (by wave), creates; each group by address. Apply runs them in that order. */
   changes: Change[];
+  findings: Finding[];
   unmanaged: UnmanagedWebhook[];
   warnings: PlanWarning[];
   /** Present when apply must be given `--force`: why the plan is unsafe. */
@@ -89,7 +120,7 @@ export interface Plan {
 }
 
 /** Stable codes of the problems that make a plan impossible. */
-export type PlanErrorCode = 'matched_twice' | 'duplicate_key' | 'update_cycle' | 'empty_prune';
+export type PlanErrorCode = 'matched_twice' | 'duplicate_key' | 'update_cycle' | 'empty_prune' | 'unknown_address' | 'target_blocked' | 'target_failing';
 
 /** A manifest entry or listed webhook a plan error is about. */
 export interface PlanErrorSubject {

@@ -2,18 +2,31 @@
 import type { AbsentEntry, DesiredWebhook } from '../manifest/types.js';
 import { identityKey, webhookLabel, type RemoteWebhook } from '../shared/webhook.js';
 import { compareText } from './order.js';
-import type { PlanWarning } from './types.js';
+import type { Finding, PlanWarning } from './types.js';
 
-/** A webhook RD has suspended: a PUT does not reactivate it, recreating it does. */
+/** An unmanaged webhook RD has suspended: worth knowing, not this manifest's to repair. */
 export function suspendedWarning(address: string, r: RemoteWebhook): PlanWarning {
   return {
     code: 'webhook_suspended',
     address,
+    message: `RD Station has suspended webhook ${r.uuid} (status: ${r.status ?? ''}), so it delivers nothing; no entry manages it.`,
+  };
+}
+
+/**
+ * A managed webhook RD has suspended, under `suspended: report`: drift, since leads stop arriving, though this plan
+ * writes nothing for it (a PUT does not reactivate it; recreating it does).
+ */
+export function suspendedFinding(address: string, r: RemoteWebhook): Finding {
+  return {
+    code: 'webhook_suspended',
+    address,
+    uuid: r.uuid,
+    url: r.url,
     message:
-      `RD Station has suspended webhook ${r.uuid} (status: ${r.status ?? ''}), so it delivers nothing; an update ` +
-      'does not reactivate it. Make sure the target answers 2xx to a JSON POST over https, then recreate it: ' +
-      'mark the entry `ensure: absent` and apply, then restore the entry without `uuid:` and apply again ' +
-      '(or reactivate it in RD Station, if your account offers that).',
+      `RD Station has suspended webhook ${r.uuid} (status: ${r.status ?? ''}), so it delivers nothing. Make sure the ` +
+      'target answers 2xx to a JSON POST over https, then recreate it: `rdhooks apply --replace ' +
+      `${address}\`, or set \`suspended: recreate\` on the entry (or the manifest) to repair it on every apply.`,
   };
 }
 

@@ -1,5 +1,5 @@
 /** The JSON plan: the versioned contract of design.md, described by schemas/plan.schema.json. */
-import { PLAN_FORMAT_VERSION, type Change, type FieldChange, type Plan, type PlanWarning, type UnmanagedWebhook } from '../plan/types.js';
+import { PLAN_FORMAT_VERSION, type Change, type FieldChange, type Finding, type Plan, type PlanWarning, type UnmanagedWebhook } from '../plan/types.js';
 import type { RemoteWebhook, WebhookSpec } from '../shared/webhook.js';
 import { maskUrl, maskUrlsIn } from '../shared/url.js';
 import type { RenderOptions } from './redactor.js';
@@ -63,8 +63,11 @@ export function renderJson(plan: Plan, options: RenderOptions = {}): string {
         };
       case 'delete':
         return { action: c.action, ...head, uuid: c.uuid, reason: text(c.reason), before: remote(c.before) };
+      case 'replace':
+        return { action: c.action, ...head, uuid: c.uuid, reason: text(c.reason), before: remote(c.before), after: spec(c.after), fields: c.fields.map(field) };
     }
   };
+  const finding = (f: Finding): Finding => ({ code: f.code, address: text(f.address), uuid: f.uuid, url: url(f.url), message: text(f.message) });
   const unmanaged = (u: UnmanagedWebhook): UnmanagedWebhook => ({
     uuid: u.uuid,
     event_type: u.event_type,
@@ -82,8 +85,10 @@ export function renderJson(plan: Plan, options: RenderOptions = {}): string {
     sensitive_values: show ? 'shown' : 'masked',
     manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256 },
     remote: { api_url: url(plan.remote.api_url), account: plan.remote.account, fingerprint: plan.remote.fingerprint, count: plan.remote.count },
+    request: { replace: plan.request.replace.map(text), target: plan.request.target.map(text) },
     summary: { ...plan.summary },
     changes: plan.changes.map(change),
+    findings: plan.findings.map(finding),
     unmanaged: plan.unmanaged.map(unmanaged),
     warnings: plan.warnings.map(warning),
     ...(plan.unsafe && plan.unsafe.length > 0 ? { unsafe: plan.unsafe.map(text) } : {}),

@@ -11,6 +11,29 @@ export const MARKDOWN_MAX_LENGTH = 65_000;
 export interface MarkdownOptions extends RenderOptions {
   /** The most characters the output may have; changes past it are left out with a note. */
   maxLength?: number;
+  /**
+   * A drift report: the manifest is the truth (a scheduled check on the main branch), so what differs was changed
+   * by hand, and the sections say so.
+   */
+  drift?: boolean;
+}
+
+/** Section titles per kind of difference, in a review of a change and in a drift report. */
+const TITLES = {
+  redirected: ['#### Redirected: where leads go changes', '#### Redirected by hand: leads go elsewhere'],
+  changed: ['#### Updates', '#### Changed by hand'],
+  missing: ['#### Creates', '#### Deleted by hand (apply creates them again)'],
+  deleted: ['#### Deletes', '#### Added by hand, and pruned by the manifest'],
+  replaced: ['#### Replaces (deleted, then created again)', '#### Replaced by apply (deleted, then created again)'],
+  suspended: ['#### Suspended by RD Station', '#### Suspended by RD Station'],
+  failing: ['#### Targets failing', '#### Targets failing'],
+  unmanaged: ['#### Unmanaged webhooks, left alone', '#### Added by hand (not in the manifest), left alone'],
+} as const;
+
+/** The kind of a change, for its section: anything that moves a webhook's url or event type comes first. */
+function kindOf(c: Change): keyof typeof TITLES {
+  if ((c.action === 'update' || c.action === 'replace') && c.fields.some((f) => f.path === 'url' || f.path === 'event_type')) return 'redirected';
+  return c.action === 'update' ? 'changed' : c.action === 'create' ? 'missing' : c.action === 'delete' ? 'deleted' : 'replaced';
 }
 
 // One value is clipped past this, so no single webhook can crowd every other change out of the comment.
@@ -18,27 +41,32 @@ const MAX_VALUE = 2_000;
 
 /**
  * The plan as GitHub-flavoured Markdown: a heading with the summary line, a table of counts, the unsafe
- * reasons, the warnings (before the changes, so a long plan cannot crowd them out), each change in a
- * `<details>` block, then unmanaged webhooks. What does not fit in `maxLength` is counted in a closing note.
+ * reasons, the warnings (before the changes, so a long plan cannot crowd them out), then a section per kind of
+ * difference (redirections first: they change where leads go), each change in a `<details>` block, findings and
+ * unmanaged webhooks. What does not fit in `maxLength` is counted in a closing note.
  */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const base = redactor(options);
   const r: Redactor = { ...base, url: (v) => clip(base.url(v)), text: (v) => clip(base.text(v)) };
   const max = options.maxLength ?? MARKDOWN_MAX_LENGTH;
 
+  const title = (kind: keyof typeof TITLES): string => TITLES[kind][options.drift ? 1 : 0];
   const head: string[] = [
-    '### rdhooks plan',
+    options.drift ? '### rdhooks drift check' : '### rdhooks plan',
     '',
     `**${plain(summaryLine(plan))}**`,
     '',
     `${code(r.text(plan.manifest.path))} against the account ${code(r.text(plan.remote.account))} at ${code(r.url(plan.remote.api_url))}, ` +
       `${count(plan.remote.count, 'webhook')} listed.`,
     '',
-    '| create | update | delete | unchanged | unmanaged |',
-    '|---:|---:|---:|---:|---:|',
-    `| ${plan.summary.create} | ${plan.summary.update} | ${plan.summary.delete} | ${plan.summary.unchanged} | ${plan.summary.unmanaged} |`,
+    '| create | update | delete | replace | unchanged | unmanaged | findings |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${[plan.summary.create, plan.summary.update, plan.summary.delete, plan.summary.replace, plan.summary.unchanged, plan.summary.unmanaged, plan.summary.findings].join(' | ')} |`,
     '',
   ];
+  if (plan.request.target.length > 0) {
+    head.push(`> [!NOTE]\n> Partial plan: only ${plan.request.target.map((t) => code(r.text(t))).join(', ')} (\`--target\`); prune is off.`, '');
+  }
   if (plan.unsafe && plan.unsafe.length > 0) {
     head.push('> [!CAUTION]', '> **This plan is unsafe:** `rdhooks apply` will need `--force`.');
     for (const reason of plan.unsafe) head.push(`> - ${plain(r.text(reason))}`);
@@ -53,9 +81,20 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
         (w) => `- ${code(w.code)}${w.address === undefined ? '' : ` ${code(r.text(w.address))}`}: ${plain(r.text(w.message))}`,
       ),
     },
-    { title: undefined, noun: 'change', blocks: plan.changes.map((c) => changeBlock(c, r)) },
+    ...(['redirected', 'changed', 'missing', 'deleted', 'replaced'] as const).map((kind) => ({
+      title: title(kind),
+      noun: 'change',
+      blocks: plan.changes.filter((c) => kindOf(c) === kind).map((c) => changeBlock(c, r)),
+    })),
+    ...(['suspended', 'failing'] as const).map((kind) => ({
+      title: title(kind),
+      noun: 'finding',
+      blocks: plan.findings
+        .filter((f) => (f.code === 'webhook_suspended') === (kind === 'suspended'))
+        .map((f) => `- ${code(r.text(f.address))} ${code(r.url(f.url))}: ${plain(r.text(f.message))}`),
+    })),
     {
-      title: '#### Unmanaged webhooks, left alone',
+      title: title('unmanaged'),
       noun: 'unmanaged webhook',
       blocks: plan.unmanaged.map(
         (u) =>
@@ -79,7 +118,7 @@ const NOTE_ROOM = 400;
 function fit(head: string, sections: Section[], max: number): string {
   let out = `${head}\n`;
   let full = false;
-  const omitted: string[] = [];
+  const omitted = new Map<string, number>();
   for (const s of sections) {
     if (s.blocks.length === 0) continue;
     let shown = 0;
@@ -94,11 +133,11 @@ function fit(head: string, sections: Section[], max: number): string {
     }
     if (shown > 0 && !out.endsWith('\n\n')) out += '\n';
     const left = s.blocks.length - shown;
-    if (left > 0) omitted.push(count(left, s.noun));
+    if (left > 0) omitted.set(s.noun, (omitted.get(s.noun) ?? 0) + left);
   }
-  if (omitted.length > 0) {
+  if (omitted.size > 0) {
     out +=
-      `> [!NOTE]\n> ${omitted.join(', ')} left out to stay under ${max} characters. ` +
+      `> [!NOTE]\n> ${[...omitted].map(([noun, n]) => count(n, noun)).join(', ')} left out to stay under ${max} characters. ` +
       'Run `rdhooks plan` for the full plan, or `--format json` for all of it as data.\n';
   }
   return out.length > max ? `${out.slice(0, max - 1)}\n` : out;
@@ -117,6 +156,14 @@ function changeBlock(change: Change, r: Redactor): string {
     case 'delete':
       lines.push(`- uuid = ${showValue('uuid', change.uuid, r)}`);
       for (const f of ['event_type', 'url'] as const) lines.push(`- ${f} = ${showValue(f, change.before[f], r)}`);
+      break;
+    case 'replace':
+      lines.push(`- uuid = ${showValue('uuid', change.uuid, r)}`, '  # deleted, then created again with a new uuid');
+      for (const f of FIELDS) {
+        const changed = change.fields.find((c) => c.path === f);
+        if (changed) lines.push(`- ${f} = ${showValue(f, changed.before, r)}`, `+ ${f} = ${showValue(f, changed.after, r)}`);
+        else lines.push(`  ${f} = ${showValue(f, change.after[f], r)}`);
+      }
       break;
     case 'update':
       lines.push(`  uuid = ${showValue('uuid', change.uuid, r)}`);

@@ -15,7 +15,7 @@ const OUTCOME_LABEL: Record<ActionOutcome, string> = {
   not_started: 'not started',
 };
 
-const PAST: Record<Change['action'], string> = { create: 'created', update: 'updated', delete: 'deleted' };
+const PAST: Record<Change['action'], string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
 
 /** How an action's line starts: what happened to the webhook. */
 function lead(a: ActionReport): string {
@@ -31,10 +31,11 @@ export function actionLine(a: ActionReport, options: RenderOptions & { withoutMe
   const r = redactor(options);
   const uuid = a.uuid ? ` ${r.text(a.uuid)}` : '';
   const url = ` ${r.url(a.url)}${a.newUrl !== undefined ? ` -> ${r.url(a.newUrl)}` : ''}`;
+  const replaced = a.replacedUuid !== undefined ? ` (was ${r.text(a.replacedUuid)}; rdhooks pin updates a pinned uuid)` : '';
   const note = a.outcome === 'adopted' || a.outcome === 'already_gone' ? ` (${OUTCOME_LABEL[a.outcome]})` : '';
   const timing = a.attempts > 0 ? ` in ${(a.durationMs / 1000).toFixed(2)}s${a.attempts > 1 ? `, ${a.attempts} attempts` : ''}` : '';
   const message = a.message && !options.withoutMessage ? `: ${r.text(a.message)}` : '';
-  return `${lead(a)} ${r.text(a.address)}${uuid}${url}${note}${timing}${message}`;
+  return `${lead(a)} ${r.text(a.address)}${uuid}${url}${replaced}${note}${timing}${message}`;
 }
 
 /** What to do after a run that did not converge, fitting why. */
@@ -48,7 +49,7 @@ function advice(report: ApplyReport): string {
 
 /** The counts of what took effect, per action. */
 export function appliedCounts(report: ApplyReport): Record<Change['action'], number> {
-  const counts = { create: 0, update: 0, delete: 0 };
+  const counts = { create: 0, update: 0, delete: 0, replace: 0 };
   for (const a of report.actions) if (succeeded(a.outcome)) counts[a.action]++;
   return counts;
 }
@@ -61,7 +62,7 @@ export function closingLine(report: ApplyReport, verification: Verification, opt
   const notDone = report.actions.filter((a) => a.outcome === 'skipped' || a.outcome === 'not_started').length;
   const head = report.interrupted ? 'Apply interrupted' : failed > 0 ? 'Apply failed' : 'Apply complete';
   const extra = [failed > 0 ? `${failed} failed` : '', notDone > 0 ? `${notDone} not done` : ''].filter(Boolean).join(', ');
-  const counts = `${c.create} created, ${c.update} updated, ${c.delete} deleted${extra ? `, ${extra}` : ''}.`;
+  const counts = `${c.create} created, ${c.update} updated, ${c.delete} deleted${c.replace > 0 ? `, ${c.replace} replaced` : ''}${extra ? `, ${extra}` : ''}.`;
   let tail: string;
   if (verification.verified === true) tail = `Verified: the account matches the ${verification.against}.`;
   else if (verification.verified === false) {

@@ -14,7 +14,7 @@ export interface TextOptions extends RenderOptions {
 type Style = Parameters<typeof styleText>[0];
 type Paint = (style: Style, text: string) => string;
 
-const ACTION_STYLE: Record<Change['action'], Style> = { create: 'green', update: 'yellow', delete: 'red' };
+const ACTION_STYLE: Record<Change['action'], Style> = { create: 'green', update: 'yellow', delete: 'red', replace: 'magenta' };
 
 /** The plan as text: changes, unmanaged webhooks, warnings, unsafe reasons, then the summary line. */
 export function renderText(plan: Plan, options: TextOptions = {}): string {
@@ -30,7 +30,16 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     ),
     '',
   );
+  if (plan.request.target.length > 0) {
+    out.push(paint('yellow', `Partial plan: only ${plan.request.target.map((t) => r.text(t)).join(', ')} (--target); prune is off, and the rest of the account is not planned.`), '');
+  }
   for (const change of plan.changes) out.push(...changeLines(change, r, paint), '');
+
+  if (plan.findings.length > 0) {
+    out.push(paint(['red', 'bold'], 'Findings: not as the manifest wants, and not fixed by this plan:'));
+    for (const f of plan.findings) out.push(`  ${paint('red', '!')} ${r.text(f.address)}: ${r.text(f.message)} [${f.code}]`);
+    out.push('');
+  }
 
   if (plan.unmanaged.length > 0) {
     out.push('Unmanaged webhooks, left alone (no entry matches them):');
@@ -72,6 +81,14 @@ function changeLines(change: Change, r: Redactor, paint: Paint): string[] {
       attrs.push({ sign: ' ', key: 'uuid', value: showValue('uuid', change.uuid, r) });
       for (const f of ['event_type', 'url'] as const) {
         attrs.push({ sign: ' ', key: f, value: showValue(f, change.before[f], r) });
+      }
+      break;
+    case 'replace':
+      lines.push(`      ${paint('dim', '# deleted, then created again with a new uuid')}`);
+      attrs.push({ sign: ' ', key: 'uuid', value: showValue('uuid', change.uuid, r) });
+      for (const f of FIELDS) {
+        const changed = change.fields.find((c) => c.path === f);
+        attrs.push({ sign: changed ? '~' : ' ', key: f, value: changed ? `${showValue(f, changed.before, r)} -> ${showValue(f, changed.after, r)}` : showValue(f, change.after[f], r) });
       }
       break;
     case 'update':

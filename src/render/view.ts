@@ -2,16 +2,18 @@
 import type { Change, FieldChange, Plan } from '../plan/types.js';
 import { SPEC_FIELDS } from '../shared/webhook.js';
 import { maskUrl } from '../shared/url.js';
+import { count } from '../shared/wording.js';
 import type { Redactor } from './redactor.js';
 
 /** The request fields in the order plans show them. */
 export const FIELDS = SPEC_FIELDS;
 
-/** The plan's last line: its counts, or that there is nothing to do. */
+/** The plan's last line: its counts, or that there is nothing to do; findings make it not clean either way. */
 export function summaryLine(plan: Plan): string {
-  if (plan.changes.length === 0) return 'No changes. The account matches the manifest.';
-  const { create, update, delete: del } = plan.summary;
-  return `Plan: ${create} to create, ${update} to update, ${del} to delete.`;
+  const findings = plan.findings.length > 0 ? ` ${count(plan.findings.length, 'finding')} above: the account is not as the manifest wants, and this plan does not fix it.` : '';
+  if (plan.changes.length === 0) return findings ? `No changes, but${findings.replace(/^ /, ' ')}` : 'No changes. The account matches the manifest.';
+  const { create, update, delete: del, replace } = plan.summary;
+  return `Plan: ${create} to create, ${update} to update, ${del} to delete${replace > 0 ? `, ${replace} to replace` : ''}.${findings}`;
 }
 
 /** One changed field as shown to a reviewer. */
@@ -52,7 +54,7 @@ export function showValue(path: string, value: unknown, r: Redactor): string {
 }
 
 /** The sign each action is shown with, as in Terraform. */
-export const ACTION_SIGN: Record<Change['action'], string> = { create: '+', update: '~', delete: '-' };
+export const ACTION_SIGN: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
 /** The number of request fields an update leaves as they are. */
 export function unchangedCount(fields: readonly FieldChange[]): number {

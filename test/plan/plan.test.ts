@@ -220,7 +220,7 @@ describe('matching and actions', () => {
       }),
       [aWebhook({ url: A }), aWebhook({ url: B }), aWebhook({ url: D })],
     );
-    expect(p.summary).toEqual({ create: 1, update: 1, delete: 1, unchanged: 1, unmanaged: 0 });
+    expect(p.summary).toEqual({ create: 1, update: 1, delete: 1, replace: 0, unchanged: 1, unmanaged: 0, findings: 0 });
   });
 
   it('records the manifest and the listing', () => {
@@ -447,10 +447,10 @@ describe('warnings', () => {
 
   it.each([
     {
-      name: 'a suspended managed webhook',
+      name: 'a suspended managed webhook: a finding, not a warning',
       manifest: aManifest({ webhooks: [aDesired({ name: 'a', url: A })] }),
       remote: [aWebhook({ url: A, status: 'suspended' })],
-      warnings: ['webhook_suspended a'],
+      warnings: [],
     },
     {
       name: 'a suspended unmanaged webhook',
@@ -492,11 +492,6 @@ describe('warnings', () => {
     expect(codes(planOk(manifest, remote))).toEqual(warnings);
   });
 
-  it('says what can reactivate a suspended webhook', () => {
-    const [w] = planOk(aManifest({ webhooks: [aDesired({ url: A })] }), [aWebhook({ url: A, status: 'suspended' })]).warnings;
-    expect(w?.message).toContain('does not reactivate');
-    expect(w?.message).toContain('ensure: absent');
-  });
 
   it('tells how to fix a stale uuid, and which webhook was adopted', () => {
     const created = planOk(aManifest({ webhooks: [aDesired({ uuid: 'gone', url: A })] }), []).warnings[0];
@@ -596,5 +591,110 @@ describe('urls compare in canonical form', () => {
     const [uuidA, uuidB] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
     const p = planOk(aManifest(), [aWebhook({ uuid: uuidA, url: 'https://hooks.example.com/a' }), aWebhook({ uuid: uuidB, url: 'https://Hooks.example.com/a' })]);
     expect(p.warnings.map((w) => w.code)).toEqual(['duplicate_in_account']);
+  });
+});
+
+describe('suspended webhooks are drift', () => {
+  const suspended = aWebhook({ url: A, status: 'suspended' });
+
+  it('suspended: report (the default) leaves it, and the plan has a finding saying how to repair it', () => {
+    const p = planOk(aManifest({ webhooks: [aDesired({ name: 'a', url: A })] }), [suspended]);
+    expect(p.changes).toEqual([]);
+    expect(p.findings).toEqual([expect.objectContaining({ code: 'webhook_suspended', address: 'a', uuid: suspended.uuid, url: A })]);
+    expect(p.findings[0]?.message).toContain('rdhooks apply --replace a');
+    expect(p.summary.findings).toBe(1);
+  });
+
+  it('suspended: recreate plans a replace with the same fields', () => {
+    const p = planOk(aManifest({ webhooks: [aDesired({ name: 'a', url: A, suspended: 'recreate' })] }), [suspended]);
+    expect(p.findings).toEqual([]);
+    expect(p.changes).toEqual([expect.objectContaining({ action: 'replace', address: 'a', uuid: suspended.uuid, reason: REASONS.suspended, fields: [] })]);
+    expect(p.summary.replace).toBe(1);
+  });
+
+  it('an active webhook under suspended: recreate is left alone', () => {
+    expect(planOk(aManifest({ webhooks: [aDesired({ url: A, suspended: 'recreate' })] }), [aWebhook({ url: A })]).changes).toEqual([]);
+  });
+});
+
+describe('--replace', () => {
+  it('replaces the webhooks named by entry name, by "event_type url" or by uuid, with any field changes', () => {
+    const m = aManifest({ webhooks: [aDesired({ name: 'a', url: A, include_relations: ['COMPANY'] }), aDesired({ url: B }), aDesired({ url: C })] });
+    const remote = [aWebhook({ url: A }), aWebhook({ url: B }), aWebhook({ url: C })];
+    const p = planWebhooks(m, remote, META, { replace: ['a', `WEBHOOK.CONVERTED ${B}`, remote[2]?.uuid ?? ''] });
+    if (!p.ok) throw new Error('no plan');
+    expect(p.plan.changes.map((c) => [c.action, c.address])).toEqual([
+      ['replace', `WEBHOOK.CONVERTED ${B}`],
+      ['replace', `WEBHOOK.CONVERTED ${C}`],
+      ['replace', 'a'],
+    ]);
+    const a = p.plan.changes[2];
+    expect(a?.action === 'replace' && a.fields.map((f) => f.path)).toEqual(['include_relations']);
+    expect(p.plan.request).toEqual({ replace: ['a', `WEBHOOK.CONVERTED ${B}`, remote[2]?.uuid], target: [] });
+  });
+
+  it('is an error naming an address that matches nothing', () => {
+    const r = planWebhooks(aManifest(), [], META, { replace: ['nope'] });
+    expect(r.ok ? [] : r.errors.map((e) => [e.code, e.message])).toEqual([['unknown_address', '--replace nope: no entry of the manifest and no listed webhook has that address.']]);
+  });
+});
+
+describe('--target', () => {
+  const m = aManifest({
+    prune: true,
+    webhooks: [aDesired({ name: 'a', url: A, include_relations: ['COMPANY'] }), aDesired({ name: 'b', url: B, include_relations: ['COMPANY'] })],
+  });
+  const remote = [aWebhook({ url: A }), aWebhook({ url: B }), aWebhook({ url: D })];
+
+  it('plans only the targeted entries, with prune off, and says it is partial', () => {
+    const r = planWebhooks(m, remote, META, { target: ['b'] });
+    if (!r.ok) throw new Error('no plan');
+    expect(r.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['update b']);
+    expect(r.plan.request.target).toEqual(['b']);
+    expect(r.plan.unmanaged).toEqual([]);
+  });
+
+  it('refuses a targeted move that needs an untargeted one to free its key first', () => {
+    const moving = aManifest({
+      webhooks: [aDesired({ name: 'x', uuid: 'u-x', url: B }), aDesired({ name: 'y', uuid: 'u-y', url: C })],
+    });
+    const r = planWebhooks(moving, [aWebhook({ uuid: 'u-x', url: A }), aWebhook({ uuid: 'u-y', url: B })], META, { target: ['x'] });
+    expect(r.ok ? [] : r.errors.map((e) => e.code)).toEqual(['target_blocked']);
+  });
+});
+
+describe('safety.max_updates', () => {
+  const many = Array.from({ length: 10 }, (_, i) => aWebhook({ uuid: `u-${i}`, url: `https://hooks.example.com/${i}` }));
+  const redirect = (n: number, max?: number) =>
+    aManifest({
+      safety: { allow_empty: false, ...(max !== undefined ? { max_updates: max } : {}) },
+      webhooks: many.map((w, i) => aDesired({ uuid: w.uuid, url: i < n ? `https://new.example.com/${i}` : w.url })),
+    });
+
+  it('is unsafe past 30% of the listed webhooks by default (changes of url or event_type only)', () => {
+    expect(planOk(redirect(3), many).unsafe).toBeUndefined();
+    expect(planOk(redirect(4), many).unsafe?.[0]).toContain('4 of the 10 listed webhooks would be redirected to another url or event type');
+  });
+
+  it('follows the manifest limit', () => {
+    expect(planOk(redirect(2, 1), many).unsafe?.[0]).toContain('more than safety.max_updates (1)');
+    expect(planOk(redirect(4, 5), many).unsafe).toBeUndefined();
+  });
+
+  it('does not count updates that keep url and event_type', () => {
+    const m = aManifest({ webhooks: many.map((w) => aDesired({ uuid: w.uuid, url: w.url, include_relations: ['COMPANY'] })) });
+    expect(planOk(m, many).unsafe).toBeUndefined();
+  });
+});
+
+describe('failing targets', () => {
+  it('are findings for webhooks this plan leaves as they are', () => {
+    const r = planWebhooks(aManifest({ webhooks: [aDesired({ name: 'a', url: A })] }), [aWebhook({ url: A })], META, { failingTargets: new Map([[A, `${A} answered 500`]]) });
+    expect(r.ok && r.plan.findings).toEqual([expect.objectContaining({ code: 'target_failing', address: 'a', message: `${A} answered 500` })]);
+  });
+
+  it('are errors for webhooks this plan would create or change', () => {
+    const r = planWebhooks(aManifest({ webhooks: [aDesired({ name: 'a', url: A })] }), [], META, { failingTargets: new Map([[A, `${A} answered 500`]]) });
+    expect(r.ok ? [] : r.errors.map((e) => [e.code, e.message])).toEqual([['target_failing', `a would create a target that fails its check: ${A} answered 500.`]]);
   });
 });

@@ -30,6 +30,7 @@ export function richPlan(): Plan {
     aWebhook({ uuid: '77777777-7777-4777-8777-777777777777', event_type: 'crm_deal_updated', url: 'https://absent.example.com/x' }),
     aWebhook({ uuid: '88888888-8888-4888-8888-888888888888', event_type: 'crm_deal_updated', url: 'https://chain.example.com/1' }),
     aWebhook({ uuid: '99999999-9999-4999-8999-999999999999', event_type: 'crm_deal_updated', url: 'https://chain.example.com/2' }),
+    aWebhook({ uuid: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', event_type: 'WEBHOOK.MARKED_OPPORTUNITY', url: 'https://hooks.example.com/rd/won', status: 'suspended' }),
   ];
   const manifest = aManifest({
     prune: true,
@@ -48,6 +49,7 @@ export function richPlan(): Plan {
       aDesired({ event_type: 'crm_deal_deleted', url: 'https://user:hunter2@dup.example.com/hook' }),
       aDesired({ name: 'chain-a', uuid: '88888888-8888-4888-8888-888888888888', event_type: 'crm_deal_updated', url: 'https://chain.example.com/2' }),
       aDesired({ name: 'chain-b', uuid: '99999999-9999-4999-8999-999999999999', event_type: 'crm_deal_updated', url: 'https://chain.example.com/3' }),
+      aDesired({ name: 'won', event_type: 'WEBHOOK.MARKED_OPPORTUNITY', url: 'https://hooks.example.com/rd/won', suspended: 'recreate' }),
     ],
     absent: [anAbsent({ name: 'retired', uuid: '77777777-7777-4777-8777-777777777777' })],
     ignore: [{ url: 'https://legacy.example.com/*' }],
