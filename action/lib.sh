@@ -1,9 +1,10 @@
 # Shared by the rdhooks action's scripts; sourced, never run alone.
 # shellcheck shell=bash
 
-# The repository's installed rdhooks, never a package fetched by name with the RD Station secrets around.
+# The repository's installed rdhooks, never a package fetched by name with the RD Station secrets around. The
+# GitHub token is for gh alone: rdhooks does not need it.
 rdhooks() {
-  npx --no-install rdhooks "$@"
+  env -u GH_TOKEN npx --no-install rdhooks "$@"
 }
 
 # Extra flags from the args input, split on whitespace.

@@ -5,8 +5,12 @@
 plan_account
 
 # One comment per manifest: the marker names the manifest unless it is ./webhooks.yaml.
+dir=${RDHOOKS_WORKING_DIRECTORY:-.}
+dir=${dir%/}
+dir=${dir#./}
 where=$RDHOOKS_MANIFEST
-if [ "${RDHOOKS_WORKING_DIRECTORY:-.}" != . ]; then where="$RDHOOKS_WORKING_DIRECTORY/$RDHOOKS_MANIFEST"; fi
+if [ -n "$dir" ] && [ "$dir" != . ]; then where="$dir/$RDHOOKS_MANIFEST"; fi
+where=${where#./}
 if [ "$where" = webhooks.yaml ]; then
   RDHOOKS_MARKER='<!-- rdhooks-plan -->'
 else

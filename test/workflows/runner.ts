@@ -12,7 +12,8 @@
  * parentheses and the status functions success(), failure(), always() and cancelled(). Anything else throws, so
  * a workflow cannot silently rely on more.
  *
- * Stubs: `npx` insists on `--no-install` and then is the real npx (so the workspace's installed rdhooks runs),
+ * Stubs: `npx` insists on `--no-install` and on not seeing GH_TOKEN, and then is the real npx (so the
+ * workspace's installed rdhooks runs),
  * `npm` does nothing, and `gh` is a small stateful fake of the GitHub API (PR comments, issues) that logs every
  * call and applies --jq with the real jq, page by page as gh does with --paginate. GitLab's API is a fake HTTP
  * server that the real curl talks to.
@@ -379,6 +380,8 @@ export async function writeStubs(dir: string): Promise<string> {
 # CI must run the rdhooks the workspace installed: npx without --no-install could fetch a package by name.
 set -euo pipefail
 if [ "\${1:-}" != --no-install ]; then echo "stub npx: refusing npx $*: pass --no-install first" >&2; exit 127; fi
+# The GitHub token is for gh alone.
+if [ -n "\${GH_TOKEN:-}" ]; then echo "stub npx: GH_TOKEN reached npx $*" >&2; exit 126; fi
 exec "${onPath('npx')}" "$@"
 `,
     npm: `#!/usr/bin/env bash

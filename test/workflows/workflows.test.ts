@@ -396,7 +396,7 @@ describe('the action on its own', () => {
     await mkdir(join(box.dir, 'accounts'));
     await copyFile(join(ROOT, 'webhooks.yaml'), join(box.dir, 'accounts', 'staging.yaml'));
     await initGh(join(box.dir, '..'), { comments: [{ id: 1, issue: PR, body: `${MARKER}\nthe plan of ./webhooks.yaml` }] });
-    const run = await runGithub(callAction({ command: 'plan', manifest: 'staging.yaml', 'working-directory': 'accounts', args: '--show-sensitive  --timeout 30' }), box);
+    const run = await runGithub(callAction({ command: 'plan', manifest: 'staging.yaml', 'working-directory': './accounts/', args: '--show-sensitive  --timeout 30' }), box);
     expectJob(run, 'success');
     const { state, calls } = await readGh(join(box.dir, '..'));
     expect(state.comments.map((c) => c.body.split('\n')[0])).toEqual([MARKER, '<!-- rdhooks-plan accounts/staging.yaml -->']);
