@@ -16,6 +16,33 @@ export interface CiTemplate {
 
 // `\${{` below is GitHub's expression syntax, escaped from TypeScript's template literals.
 
+/** The steps every GitHub workflow starts with: the checkout, Node, and the locked dependencies (rdhooks among them). */
+const SETUP = `      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - name: Install
+        run: npm ci
+`;
+
+/** The RD Station credentials, given only to the steps that call the API. */
+const RD_SECRETS = `        env:
+          RDSTATION_CLIENT_ID: \${{ secrets.RDSTATION_CLIENT_ID }}
+          RDSTATION_CLIENT_SECRET: \${{ secrets.RDSTATION_CLIENT_SECRET }}
+          RDSTATION_REFRESH_TOKEN: \${{ secrets.RDSTATION_REFRESH_TOKEN }}
+`;
+
+/** The files whose changes trigger a plan or an apply: the manifest, the pinned rdhooks, these workflows. */
+const PATHS = `    paths:
+      - webhooks.yaml
+      - package.json
+      - package-lock.json
+      - .github/workflows/rdhooks-*.yml
+`;
+
 const PLAN = `# rdhooks plan on pull requests (.github/workflows/rdhooks-plan.yml).
 #
 # Validates the manifest (problems become annotations on the diff), then plans it against the account: the plan
@@ -30,12 +57,7 @@ name: rdhooks plan
 
 on:
   pull_request:
-    paths:
-      - webhooks.yaml
-      - package.json
-      - package-lock.json
-      - .github/workflows/rdhooks-*.yml
-
+${PATHS}
 permissions:
   contents: read
   pull-requests: write
@@ -49,16 +71,7 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 10
     steps:
-      - uses: actions/checkout@v4
-        with:
-          persist-credentials: false
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - name: Install
-        run: npm ci
-      - name: Validate
+${SETUP}      - name: Validate
         id: validate
         uses: ./node_modules/rdhooks
         with:
@@ -71,11 +84,7 @@ jobs:
         with:
           command: plan
           manifest: webhooks.yaml
-        env:
-          RDSTATION_CLIENT_ID: \${{ secrets.RDSTATION_CLIENT_ID }}
-          RDSTATION_CLIENT_SECRET: \${{ secrets.RDSTATION_CLIENT_SECRET }}
-          RDSTATION_REFRESH_TOKEN: \${{ secrets.RDSTATION_REFRESH_TOKEN }}
-`;
+${RD_SECRETS}`;
 
 const APPLY = `# rdhooks apply on the main branch (.github/workflows/rdhooks-apply.yml).
 #
@@ -90,12 +99,7 @@ name: rdhooks apply
 on:
   push:
     branches: [main]
-    paths:
-      - webhooks.yaml
-      - package.json
-      - package-lock.json
-      - .github/workflows/rdhooks-*.yml
-  workflow_dispatch:
+${PATHS}  workflow_dispatch:
 
 permissions:
   contents: read
@@ -109,16 +113,7 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 15
     steps:
-      - uses: actions/checkout@v4
-        with:
-          persist-credentials: false
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - name: Install
-        run: npm ci
-      - name: Validate
+${SETUP}      - name: Validate
         uses: ./node_modules/rdhooks
         with:
           command: validate
@@ -128,11 +123,7 @@ jobs:
         with:
           command: apply
           manifest: webhooks.yaml
-        env:
-          RDSTATION_CLIENT_ID: \${{ secrets.RDSTATION_CLIENT_ID }}
-          RDSTATION_CLIENT_SECRET: \${{ secrets.RDSTATION_CLIENT_SECRET }}
-          RDSTATION_REFRESH_TOKEN: \${{ secrets.RDSTATION_REFRESH_TOKEN }}
-`;
+${RD_SECRETS}`;
 
 const DRIFT = `# rdhooks drift detection on a schedule (.github/workflows/rdhooks-drift.yml).
 #
@@ -161,26 +152,13 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 10
     steps:
-      - uses: actions/checkout@v4
-        with:
-          persist-credentials: false
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - name: Install
-        run: npm ci
-      - name: Detect drift
+${SETUP}      - name: Detect drift
         uses: ./node_modules/rdhooks
         with:
           command: drift
           manifest: webhooks.yaml
           drift-issue-title: rdhooks found drift in the RD Station webhooks
-        env:
-          RDSTATION_CLIENT_ID: \${{ secrets.RDSTATION_CLIENT_ID }}
-          RDSTATION_CLIENT_SECRET: \${{ secrets.RDSTATION_CLIENT_SECRET }}
-          RDSTATION_REFRESH_TOKEN: \${{ secrets.RDSTATION_REFRESH_TOKEN }}
-`;
+${RD_SECRETS}`;
 
 const GITLAB = `# rdhooks on GitLab CI (.gitlab-ci.yml of a repository that holds the manifest).
 #
