@@ -5,7 +5,7 @@
  * run the package a team gets), with a fake `gh` and a fake GitLab API (see runner.ts for what is faked and how
  * `${{ }}` expressions are evaluated).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,9 @@ const SECRETS_ENV = {
   RDSTATION_REFRESH_TOKEN: '${{ secrets.RDSTATION_REFRESH_TOKEN }}',
 };
 const INVALID_MANIFEST = 'version: 1\nwebhooks:\n  - name: broken\n    event_type: WEBHOOK.NOPE\n    url: https://hooks.example.com/x\n';
+
+// A job runs rdhooks and npx a dozen times: a hang guard, generous for a busy 2-core machine.
+jest.setTimeout(120_000);
 
 const load = async <T>(file: string): Promise<T> => parse(await readFile(join(ROOT, file), 'utf8')) as T;
 const action = await load<ActionManifest>('action.yml');
