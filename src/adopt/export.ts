@@ -13,8 +13,11 @@ export interface ExportMeta {
   version: string;
 }
 
-/** The schema line editors use to validate the manifest. */
-export const SCHEMA_LINE = 'yaml-language-server: $schema=./schemas/webhooks.schema.json';
+/**
+ * The schema line editors use to validate the manifest: the schema of the rdhooks installed next to it (a pinned
+ * dev dependency), relative to the manifest at the repository root, so it matches the version that runs in CI.
+ */
+export const SCHEMA_LINE = 'yaml-language-server: $schema=./node_modules/rdhooks/schemas/webhooks.schema.json';
 
 const SET_FIELDS = new Set(['event_identifiers', 'include_relations']);
 

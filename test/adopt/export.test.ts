@@ -26,7 +26,7 @@ describe('renderExport', () => {
       [
         '# Exported by rdhooks 1.2.3 on 2025-03-01 from https://api.rd.services',
         '# Each entry is pinned to its webhook by uuid: add names, then `rdhooks plan` should show no changes.',
-        '# yaml-language-server: $schema=./schemas/webhooks.schema.json',
+        '# yaml-language-server: $schema=./node_modules/rdhooks/schemas/webhooks.schema.json',
         'version: 1',
         'account: Acme Marketing',
         'webhooks:',

@@ -54,7 +54,7 @@ describe('rdhooks export --emulator', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^# Exported by rdhooks \S+ on \d{4}-\d{2}-\d{2} from emulator:\.rdhooks\/emulator\.json$/);
-    expect(r.stdout).toContain('# yaml-language-server: $schema=./schemas/webhooks.schema.json\nversion: 1\n');
+    expect(r.stdout).toContain('# yaml-language-server: $schema=./node_modules/rdhooks/schemas/webhooks.schema.json\nversion: 1\n');
     const m = parse(r.stdout) as Manifest;
     expect(m.version).toBe(1);
     expect(m.webhooks.map((w) => w.event_type)).toEqual(['WEBHOOK.CONVERTED', 'WEBHOOK.MARKED_OPPORTUNITY', 'crm_deal_created']);

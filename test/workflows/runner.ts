@@ -1,24 +1,30 @@
 /**
  * Runs the shell of the example CI workflows the way GitHub Actions and GitLab CI would, close enough to catch a
  * broken script: `run:` steps in order with `bash --noprofile --norc -eo pipefail`, `if:` conditions, step
- * outputs through $GITHUB_OUTPUT, and `${{ }}` expressions. `uses:` steps are skipped (the test prepares the
- * workspace itself).
+ * outputs through $GITHUB_OUTPUT, and `${{ }}` expressions. A `uses: ./…` step runs that local composite action
+ * (the rdhooks action in node_modules): its inputs with their defaults, its steps with $GITHUB_ACTION_PATH and
+ * `working-directory`, its outputs; other `uses:` steps (checkout, setup-node) are skipped, since the test
+ * prepares the workspace itself.
  *
- * Expressions: the workflows read `${{ }}` values only through `env:` and `if:`, never inside a script, so
- * this file understands just what they use: property paths into the github, secrets, steps and env contexts,
- * string literals, `==`, `!=`, `!`, `&&`, `||`, parentheses and the status functions success(), failure(),
- * always() and cancelled(). Anything else throws, so a workflow cannot silently rely on more.
+ * Expressions: the workflows and the action read `${{ }}` values only through `env:`, `with:`, `if:` and
+ * `working-directory:`, never inside a script, so this file understands just what they use: property paths
+ * into the github, secrets, steps, env and inputs contexts, string literals, `==`, `!=`, `!`, `&&`, `||`,
+ * parentheses and the status functions success(), failure(), always() and cancelled(). Anything else throws, so
+ * a workflow cannot silently rely on more.
  *
- * Stubs: `npx rdhooks …` runs the built CLI, `npm` does nothing, and `gh` is a small stateful fake of the
- * GitHub API (PR comments, issues) that logs every call and applies --jq with the real jq, page by page as gh
- * does with --paginate. GitLab's API is a fake HTTP server that the real curl talks to.
+ * Stubs: `npx` insists on `--no-install` and on not seeing GH_TOKEN, and then is the real npx (so the
+ * workspace's installed rdhooks runs),
+ * `npm` does nothing, and `gh` is a small stateful fake of the GitHub API (PR comments, issues) that logs every
+ * call and applies --jq with the real jq, page by page as gh does with --paginate. GitLab's API is a fake HTTP
+ * server that the real curl talks to.
  */
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { BIN } from '../helpers/cli.js';
+import { delimiter, join } from 'node:path';
+import { parse } from 'yaml';
 
 // ---------------------------------------------------------------------------------------------- expressions
 
@@ -30,6 +36,8 @@ export interface ExprContext {
   secrets: Record<string, string>;
   steps: Record<string, { outputs: Record<string, string>; outcome: string }>;
   env: Record<string, string>;
+  /** Inside a composite action: its inputs. */
+  inputs?: Record<string, string>;
   jobFailed: boolean;
 }
 
@@ -85,7 +93,8 @@ export function evaluate(src: string, ctx: ExprContext): Value {
       }
     }
     const [root, ...path] = t.split('.');
-    if (root !== 'github' && root !== 'secrets' && root !== 'steps' && root !== 'env') throw new Error(`unsupported context ${root} in: ${src}`);
+    if (root !== 'github' && root !== 'secrets' && root !== 'steps' && root !== 'env' && root !== 'inputs') throw new Error(`unsupported context ${root} in: ${src}`);
+    if (root === 'inputs' && !ctx.inputs) throw new Error(`the inputs context exists only inside an action: ${src}`);
     let v: unknown = ctx[root];
     for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
     return v as Value;
@@ -202,6 +211,15 @@ export interface GithubStep {
   run?: string;
   shell?: string;
   env?: Record<string, string>;
+  'working-directory'?: string;
+}
+
+/** The parts of a composite action's action.yml the runner reads. */
+export interface ActionManifest {
+  name: string;
+  inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { description?: string; value: string }>;
+  runs: { using: string; steps: GithubStep[] };
 }
 export interface GithubWorkflow {
   name: string;
@@ -233,7 +251,53 @@ export interface GithubRunOptions {
   secrets: Record<string, string>;
 }
 
-/** Runs one job's `run:` steps in order, as the runner would. */
+/** How one step ended, before it gets its name. */
+type StepResult = Omit<StepRun, 'name'>;
+
+/** Runs a `run:` step with the environment given, collecting its $GITHUB_OUTPUT. */
+async function runScript(step: GithubStep, cwd: string, env: Record<string, string>, outputFile: string): Promise<StepResult> {
+  await writeFile(outputFile, '');
+  const shell = await bash(String(step.run), cwd, { ...env, GITHUB_OUTPUT: outputFile });
+  const outputs = parseOutputs(await readFile(outputFile, 'utf8'));
+  return { ...shell, outcome: shell.code === 0 ? 'success' : 'failure', outputs };
+}
+
+/**
+ * Runs the local composite action `step.uses` (a path in the workspace): inputs from `with:` and the defaults
+ * (an undeclared or missing required input throws, where GitHub would only warn), then its steps, each with the
+ * environment of the calling step, $GITHUB_ACTION_PATH and its `working-directory`; then its outputs.
+ */
+async function runLocalAction(step: GithubStep, ctx: ExprContext, env: Record<string, string>, options: GithubRunOptions, tag: string): Promise<StepResult> {
+  const path = join(options.cwd, String(step.uses));
+  const action = parse(await readFile(join(path, 'action.yml'), 'utf8')) as ActionManifest;
+  if (action.runs.using !== 'composite') throw new Error(`${step.uses}: only composite actions run here`);
+  const declared = action.inputs ?? {};
+  for (const name of Object.keys(step.with ?? {})) if (!(name in declared)) throw new Error(`${step.uses} has no input ${name}`);
+  const inputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const given = step.with?.[name];
+    if (given === undefined && spec.required) throw new Error(`${step.uses} needs the input ${name}`);
+    inputs[name] = substitute(String(given ?? spec.default ?? ''), ctx);
+  }
+  const inner: ExprContext = { ...ctx, steps: {}, inputs, jobFailed: false };
+  let result: StepResult = { outcome: 'success', code: 0, stdout: '', stderr: '', outputs: {} };
+  for (const [index, s] of action.runs.steps.entries()) {
+    if (s.run === undefined) throw new Error(`${step.uses}: only run steps are supported in an action`);
+    if (!shouldRun(s.if, inner)) continue;
+    const stepEnv: Record<string, string> = { ...env, GITHUB_ACTION_PATH: path };
+    for (const [k, v] of Object.entries(s.env ?? {})) stepEnv[k] = substitute(String(v), inner);
+    const cwd = join(options.cwd, substitute(s['working-directory'] ?? '.', inner));
+    const r = await runScript(s, cwd, { ...options.env, ...stepEnv }, join(options.env.RUNNER_TEMP ?? options.cwd, `output-${tag}-${index}`));
+    if (s.id) inner.steps[s.id] = { outputs: r.outputs, outcome: r.outcome };
+    result = { ...r, stdout: result.stdout + r.stdout, stderr: result.stderr + r.stderr };
+    if (r.outcome === 'failure') inner.jobFailed = true;
+  }
+  const outputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.outputs ?? {})) outputs[name] = substitute(spec.value, inner);
+  return { ...result, outcome: inner.jobFailed ? 'failure' : 'success', outputs };
+}
+
+/** Runs one job's steps in order, as the runner would: `run:` steps, and `uses: ./…` local composite actions. */
 export async function runGithubJob(workflow: GithubWorkflow, jobId: string, options: GithubRunOptions): Promise<JobRun> {
   const job = workflow.jobs[jobId];
   if (!job) throw new Error(`no job ${jobId}`);
@@ -244,16 +308,16 @@ export async function runGithubJob(workflow: GithubWorkflow, jobId: string, opti
     const env: Record<string, string> = {};
     for (const scope of [workflow.env, job.env]) for (const [k, v] of Object.entries(scope ?? {})) env[k] = substitute(String(v), { ...ctx, env });
     ctx.env = env;
+    const local = step.uses?.startsWith('./') === true;
     let result: StepRun;
-    if (step.uses !== undefined || !shouldRun(step.if, ctx)) {
+    if ((step.uses !== undefined && !local) || !shouldRun(step.if, ctx)) {
       result = { name, outcome: 'skipped', code: null, stdout: '', stderr: '', outputs: {} };
     } else {
       for (const [k, v] of Object.entries(step.env ?? {})) env[k] = substitute(String(v), ctx);
-      const outputFile = join(options.env.RUNNER_TEMP ?? options.cwd, `output-${index}`);
-      await writeFile(outputFile, '');
-      const shell = await bash(String(step.run), options.cwd, { ...options.env, ...env, GITHUB_OUTPUT: outputFile });
-      const outputs = parseOutputs(await readFile(outputFile, 'utf8'));
-      result = { name, ...shell, outcome: shell.code === 0 ? 'success' : 'failure', outputs };
+      const ran = local
+        ? await runLocalAction(step, ctx, env, options, String(index))
+        : await runScript(step, options.cwd, { ...options.env, ...env }, join(options.env.RUNNER_TEMP ?? options.cwd, `output-${index}`));
+      result = { name, ...ran };
       if (result.outcome === 'failure') ctx.jobFailed = true;
     }
     if (step.id) ctx.steps[step.id] = { outputs: result.outputs, outcome: result.outcome };
@@ -294,17 +358,31 @@ export function runGitlabJob(doc: Record<string, unknown>, jobName: string, cwd:
 
 // ---------------------------------------------------------------------------------------------- stubs
 
+/** The first executable NAME on this process's PATH. */
+function onPath(name: string): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(`${name} is not on PATH`);
+}
+
 /** Writes stub `npx`, `npm` and `gh` into DIR and returns it (put it first on PATH). */
 export async function writeStubs(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const node = process.execPath;
   const files: Record<string, string> = {
     npx: `#!/usr/bin/env bash
-# npx rdhooks … runs the CLI this repository builds.
+# CI must run the rdhooks the workspace installed: npx without --no-install could fetch a package by name.
 set -euo pipefail
-if [ "\${1:-}" = rdhooks ]; then exec "${node}" "${BIN}" "\${@:2}"; fi
-echo "stub npx: only rdhooks is available, not $1" >&2
-exit 127
+if [ "\${1:-}" != --no-install ]; then echo "stub npx: refusing npx $*: pass --no-install first" >&2; exit 127; fi
+# The GitHub token is for gh alone.
+if [ -n "\${GH_TOKEN:-}" ]; then echo "stub npx: GH_TOKEN reached npx $*" >&2; exit 126; fi
+exec "${onPath('npx')}" "$@"
 `,
     npm: `#!/usr/bin/env bash
 echo "stub npm $*" >>"\${NPM_STUB_LOG:-/dev/null}"

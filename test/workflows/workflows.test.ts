@@ -1,15 +1,18 @@
 /**
- * The example CI workflows, parsed as YAML and run: their structure (triggers, permissions, concurrency, steps),
- * then their shell against a real emulator, with `npx rdhooks` resolved to the built CLI, a fake `gh` and a fake
- * GitLab API (see runner.ts for what is faked and how `${{ }}` expressions are evaluated).
+ * The GitHub Action and the example CI workflows, parsed as YAML and run: their structure (triggers,
+ * permissions, concurrency, the action's inputs), then their shell against a real emulator, in a workspace where
+ * rdhooks is installed from its packed tarball (so `uses: ./node_modules/rdhooks` and `npx --no-install rdhooks`
+ * run the package a team gets), with a fake `gh` and a fake GitLab API (see runner.ts for what is faked and how
+ * `${{ }}` expressions are evaluated).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EMULATOR_CREDENTIALS, startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import { ROOT, rdhooks } from '../helpers/cli.js';
+import { installRdhooks, type InstalledRepo } from '../package/install.js';
 import {
   initGh,
   readGh,
@@ -17,8 +20,10 @@ import {
   runGitlabJob,
   startFakeGitlab,
   writeStubs,
+  type ActionManifest,
   type FakeGitlab,
   type GitlabJob,
+  type GithubStep,
   type GithubWorkflow,
   type JobRun,
 } from './runner.js';
@@ -27,14 +32,24 @@ const REPO = 'acme/webhooks';
 const PR = 12;
 const MARKER = '<!-- rdhooks-plan -->';
 const DRIFT_TITLE = 'rdhooks found drift in the RD Station webhooks';
+const ACTION = './node_modules/rdhooks';
 const SECRETS = {
   RDSTATION_CLIENT_ID: EMULATOR_CREDENTIALS.clientId,
   RDSTATION_CLIENT_SECRET: EMULATOR_CREDENTIALS.clientSecret,
   RDSTATION_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
 };
+const SECRETS_ENV = {
+  RDSTATION_CLIENT_ID: '${{ secrets.RDSTATION_CLIENT_ID }}',
+  RDSTATION_CLIENT_SECRET: '${{ secrets.RDSTATION_CLIENT_SECRET }}',
+  RDSTATION_REFRESH_TOKEN: '${{ secrets.RDSTATION_REFRESH_TOKEN }}',
+};
 const INVALID_MANIFEST = 'version: 1\nwebhooks:\n  - name: broken\n    event_type: WEBHOOK.NOPE\n    url: https://hooks.example.com/x\n';
 
+// A job runs rdhooks and npx a dozen times: a hang guard, generous for a busy 2-core machine.
+jest.setTimeout(120_000);
+
 const load = async <T>(file: string): Promise<T> => parse(await readFile(join(ROOT, file), 'utf8')) as T;
+const action = await load<ActionManifest>('action.yml');
 const github = {
   plan: await load<GithubWorkflow>('examples/github-actions/plan.yml'),
   apply: await load<GithubWorkflow>('examples/github-actions/apply.yml'),
@@ -43,14 +58,17 @@ const github = {
 const gitlab = await load<Record<string, unknown>>('examples/gitlab-ci.yml');
 const gitlabJob = (name: string): GitlabJob => gitlab[name] as GitlabJob;
 
+let installed: InstalledRepo;
 let stubs: string;
 let shared: string;
 beforeAll(async () => {
+  installed = await installRdhooks();
   shared = await mkdtemp(join(tmpdir(), 'rdhooks-workflows-'));
   stubs = await writeStubs(join(shared, 'bin'));
-});
+}, 300_000);
 afterAll(async () => {
   await rm(shared, { recursive: true, force: true });
+  await installed?.remove();
 });
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -62,12 +80,16 @@ interface Sandbox {
   dir: string;
   emulator: EmulatorHandle;
   summary: string;
+  temp: string;
   /** The environment every job starts from: the runner's, pointed at the emulator. */
   env: Record<string, string>;
 }
 
-/** A workspace holding a copy of the repo's webhooks.yaml (or MANIFEST), a fresh emulator and the stubs on PATH. */
-async function sandbox(manifest?: string): Promise<Sandbox> {
+/**
+ * A workspace as `npm ci` leaves it (rdhooks installed from the tarball, in `nodeModulesIn`/node_modules),
+ * holding a copy of the repo's webhooks.yaml (or MANIFEST), with a fresh emulator and the stubs on PATH.
+ */
+async function sandbox(manifest?: string, nodeModulesIn = '.'): Promise<Sandbox> {
   const dir = await mkdtemp(join(tmpdir(), 'rdhooks-workflow-'));
   const emulator = await startEmulator();
   cleanups.push(async () => {
@@ -75,8 +97,12 @@ async function sandbox(manifest?: string): Promise<Sandbox> {
     await rm(dir, { recursive: true, force: true });
   });
   const workspace = join(dir, 'workspace');
-  await mkdir(join(dir, 'temp'), { recursive: true });
+  const temp = join(dir, 'temp');
+  await mkdir(temp, { recursive: true });
   await mkdir(workspace);
+  await copyFile(join(installed.dir, 'package.json'), join(workspace, 'package.json'));
+  await mkdir(join(workspace, nodeModulesIn), { recursive: true });
+  await symlink(join(installed.dir, 'node_modules'), join(workspace, nodeModulesIn, 'node_modules'), 'dir');
   if (manifest === undefined) await copyFile(join(ROOT, 'webhooks.yaml'), join(workspace, 'webhooks.yaml'));
   else await writeFile(join(workspace, 'webhooks.yaml'), manifest);
   const summary = join(dir, 'step-summary.md');
@@ -87,9 +113,13 @@ async function sandbox(manifest?: string): Promise<Sandbox> {
     CI: 'true',
     NO_COLOR: '1',
     RDSTATION_API_URL: emulator.url,
+    // Nothing in CI may download a package: any attempt fails fast here.
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    npm_config_offline: 'true',
     ...(await initGh(dir)),
   };
-  return { dir: workspace, emulator, summary, env };
+  return { dir: workspace, emulator, summary, temp, env };
 }
 
 /** The runner's variables on GitHub. */
@@ -102,22 +132,27 @@ function githubEnv(box: Sandbox): Record<string, string> {
     GITHUB_RUN_ID: '4242',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_STEP_SUMMARY: box.summary,
-    RUNNER_TEMP: join(box.dir, '..', 'temp'),
+    RUNNER_TEMP: box.temp,
   };
 }
 
-function runGithub(workflow: GithubWorkflow, box: Sandbox, secrets: Record<string, string> = SECRETS, fork = false): Promise<JobRun> {
+type Event = 'pull_request' | 'fork' | 'push';
+
+function runGithub(workflow: GithubWorkflow, box: Sandbox, secrets: Record<string, string> = SECRETS, event: Event = 'pull_request'): Promise<JobRun> {
   const jobId = Object.keys(workflow.jobs)[0] ?? '';
+  const pr = { number: PR, head: { sha: 'feedfacecafe0000', repo: { full_name: event === 'fork' ? 'someone/webhooks' : REPO } } };
   return runGithubJob(workflow, jobId, {
     cwd: box.dir,
     env: githubEnv(box),
     secrets,
-    github: {
-      repository: REPO,
-      token: 'ghs_stub_token',
-      event: { pull_request: { number: PR, head: { sha: 'feedfacecafe0000', repo: { full_name: fork ? 'someone/webhooks' : REPO } } } },
-    },
+    github: { repository: REPO, token: 'ghs_stub_token', event: event === 'push' ? {} : { pull_request: pr } },
   });
+}
+
+/** A one-step workflow that calls the action with `inputs`, the secrets in its env, as the examples do. */
+function callAction(inputs: Record<string, string>, uses = ACTION): GithubWorkflow {
+  const step: GithubStep = { name: 'rdhooks', id: 'rdhooks', uses, with: inputs, env: SECRETS_ENV };
+  return { name: 'test', on: {}, permissions: {}, jobs: { test: { 'runs-on': 'ubuntu-latest', steps: [step] } } };
 }
 
 /** What a job printed, for failure messages. */
@@ -129,8 +164,8 @@ function expectJob(run: JobRun, expected: 'success' | 'failure'): void {
   if ((run.success ? 'success' : 'failure') !== expected) throw new Error(`expected the job to end in ${expected}:\n${transcript(run)}`);
 }
 
-/** Every run: script of a GitHub workflow. */
-const runSteps = (w: GithubWorkflow) => Object.values(w.jobs).flatMap((j) => j.steps.filter((s) => s.run !== undefined));
+const allSteps = (w: GithubWorkflow): GithubStep[] => Object.values(w.jobs).flatMap((j) => j.steps);
+const actionSteps = (w: GithubWorkflow): GithubStep[] => allSteps(w).filter((s) => s.uses === ACTION);
 
 /** The plan the emulator's account needs, with --detailed-exitcode: 0 when converged. */
 async function planExitCode(box: Sandbox): Promise<number | null> {
@@ -138,61 +173,82 @@ async function planExitCode(box: Sandbox): Promise<number | null> {
   return r.code;
 }
 
-describe('GitHub Actions workflows: structure', () => {
-  it.each(Object.entries(github))('%s.yml: setup, plain bash steps, ${{ }} only through env', (_, w) => {
-    const steps = Object.values(w.jobs).flatMap((j) => j.steps);
-    expect(steps[0]?.uses).toBe('actions/checkout@v4');
-    expect(steps[1]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } });
-    expect(runSteps(w).some((s) => /^npm ci$/m.test(s.run ?? ''))).toBe(true);
-    for (const s of runSteps(w)) {
-      expect(s.shell).toBe('bash');
-      expect(s.run).toMatch(/^set -euo pipefail\n/);
-      expect(s.run).not.toContain('${{');
-    }
-    // Secrets only reach the steps that call RD Station, never the whole job.
-    expect(JSON.stringify(w.env ?? {})).not.toContain('secrets.');
-    for (const s of steps.filter((x) => JSON.stringify(x.env ?? {}).includes('secrets.'))) {
-      expect(s.env).toEqual({
-        ...s.env,
-        RDSTATION_CLIENT_ID: '${{ secrets.RDSTATION_CLIENT_ID }}',
-        RDSTATION_CLIENT_SECRET: '${{ secrets.RDSTATION_CLIENT_SECRET }}',
-        RDSTATION_REFRESH_TOKEN: '${{ secrets.RDSTATION_REFRESH_TOKEN }}',
-      });
-      expect(s.run).toMatch(/npx rdhooks (plan|apply)/);
+describe('action.yml', () => {
+  it('is a composite action with the documented inputs and outputs', () => {
+    expect(action.runs.using).toBe('composite');
+    expect(Object.keys(action.inputs ?? {})).toEqual(['command', 'manifest', 'args', 'working-directory', 'github-token', 'comment', 'drift-issue-title']);
+    expect(action.inputs).toMatchObject({
+      command: { required: true },
+      manifest: { default: 'webhooks.yaml' },
+      args: { default: '' },
+      'working-directory': { default: '.' },
+      'github-token': { default: '${{ github.token }}' },
+    });
+    for (const name of ['exitcode', 'has-changes', 'plan-markdown-file', 'plan-json-file']) {
+      expect(action.outputs?.[name]?.value).toBe(`\${{ steps.rdhooks.outputs.${name} }}`);
     }
   });
 
-  it('plan.yml: on pull_request, may comment, validates for annotations, plans in Markdown', () => {
+  it('runs one bash step from its own folder, every value through env', () => {
+    expect(action.runs.steps).toHaveLength(1);
+    const [step] = action.runs.steps;
+    expect(step).toMatchObject({ id: 'rdhooks', shell: 'bash', 'working-directory': '${{ inputs.working-directory }}' });
+    expect(step?.run).toBe('bash "$GITHUB_ACTION_PATH/action/main.sh"');
+    for (const value of Object.values(step?.env ?? {})) expect(value).toMatch(/^\$\{\{ (inputs|github)\.[\w.-]+ \}\}$/);
+  });
+});
+
+describe('GitHub Actions workflows: structure', () => {
+  it.each(Object.entries(github))('%s.yml: checkout, setup-node, npm ci, then only the installed action', (_, w) => {
+    const steps = allSteps(w);
+    expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'persist-credentials': false } });
+    expect(steps[1]).toEqual({ uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } });
+    expect(steps[2]).toEqual({ name: 'Install', run: 'npm ci' });
+    expect(steps.slice(3).map((s) => s.uses)).toEqual(steps.slice(3).map(() => ACTION));
+    // Secrets only reach the steps that call RD Station, never the whole job; nothing else reaches the action.
+    expect(JSON.stringify(w.env ?? {})).not.toContain('secrets.');
+    for (const s of actionSteps(w)) {
+      expect(s.env ?? {}).toEqual(s.with?.command === 'validate' ? {} : SECRETS_ENV);
+      for (const name of Object.keys(s.with ?? {})) expect(Object.keys(action.inputs ?? {})).toContain(name);
+      expect(s.with?.manifest).toBe('webhooks.yaml');
+    }
+  });
+
+  it('plan.yml: on pull_request, may comment, validates, then plans unless the pull request comes from a fork', () => {
     const w = github.plan;
     expect(Object.keys(w.on)).toEqual(['pull_request']);
     expect(w.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-    const run = runSteps(w).map((s) => s.run).join('\n');
-    expect(run).toContain('npx rdhooks validate "$MANIFEST" --format github');
-    expect(run).toContain('npx rdhooks plan "$MANIFEST" --format markdown --detailed-exitcode');
-    expect(run).toContain(MARKER);
-    expect(run).toMatch(/gh api -X PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id"/);
+    expect(actionSteps(w).map((s) => [s.name, s.with?.command])).toEqual([
+      ['Validate', 'validate'],
+      ['Plan', 'plan'],
+    ]);
+    expect(actionSteps(w)[1]?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   });
 
-  it('apply.yml: on push to main, never two at once, auto-approved', () => {
+  it('apply.yml: on push to main, never two at once, validates then applies', () => {
     const w = github.apply;
     expect(w.on.push).toEqual(expect.objectContaining({ branches: ['main'] }));
     expect(w.permissions).toEqual({ contents: 'read' });
     expect(w.concurrency).toEqual({ group: 'rdhooks-apply', 'cancel-in-progress': false });
-    expect(runSteps(w).map((s) => s.run).join('\n')).toContain('npx rdhooks apply "$MANIFEST" --auto-approve');
+    expect(actionSteps(w).map((s) => [s.name, s.with?.command])).toEqual([
+      ['Validate', 'validate'],
+      ['Apply', 'apply'],
+    ]);
   });
 
-  it('drift.yml: on a schedule, may write issues, plans with --detailed-exitcode', () => {
+  it('drift.yml: on a schedule, may write issues, runs the drift command', () => {
     const w = github.drift;
     expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
     expect(w.permissions).toEqual({ contents: 'read', issues: 'write' });
-    expect(w.env?.DRIFT_ISSUE_TITLE).toBe(DRIFT_TITLE);
     expect(w.concurrency?.group).not.toBe('rdhooks-apply'); // a queued drift check must never replace a queued apply
-    expect(runSteps(w).map((s) => s.run).join('\n')).toContain('npx rdhooks plan "$MANIFEST" --format markdown --detailed-exitcode');
+    expect(actionSteps(w).map((s) => [s.name, s.with])).toEqual([
+      ['Detect drift', { command: 'drift', manifest: 'webhooks.yaml', 'drift-issue-title': DRIFT_TITLE }],
+    ]);
   });
 });
 
 describe('GitHub Actions: plan.yml on a pull request', () => {
-  it('posts the plan as one comment, then updates that comment in place; the plan is in the job summary', async () => {
+  it('posts the plan as one comment, then updates that comment in place; the plan is in the job summary and in files', async () => {
     const box = await sandbox();
     // 35 comments by people first, so the plan comment lands on the second page of --paginate.
     const others = Array.from({ length: 35 }, (_, i) => ({ id: i + 1, issue: PR, body: i === 3 ? `quoting: ${MARKER}` : `looks good ${i}` }));
@@ -200,24 +256,29 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
 
     const first = await runGithub(github.plan, box);
     expectJob(first, 'success');
-    expect(first.step('Plan').outputs.exitcode).toBe('2');
+    const outputs = first.step('Plan').outputs;
+    expect(outputs).toMatchObject({ exitcode: '2', 'has-changes': 'true' });
     let gh = await readGh(join(box.dir, '..'));
     const mine = gh.state.comments.filter((c) => c.body.startsWith(MARKER));
     expect(mine).toHaveLength(1);
     expect(mine[0]?.body).toContain('**Plan: 4 to create, 0 to update, 0 to delete.**');
     expect(mine[0]?.body).toContain('[workflow run](https://github.com/acme/webhooks/actions/runs/4242)');
-    expect(gh.calls.map((c) => c.args.slice(0, 3).join(' '))).toEqual([
-      `api repos/${REPO}/issues/${PR}/comments --paginate`,
-      'api -X POST',
-    ]);
+    expect(mine[0]?.body).toContain('Commit feedfac');
+    expect(gh.calls.map((c) => c.args.slice(0, 3).join(' '))).toEqual([`api repos/${REPO}/issues/${PR}/comments --paginate`, 'api -X POST']);
     expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks plan');
+    // The plan files live in $RUNNER_TEMP: the Markdown the comment quotes, and the JSON plan.
+    expect(outputs['plan-markdown-file']?.startsWith(`${box.temp}/`)).toBe(true);
+    const markdown = await readFile(outputs['plan-markdown-file'] ?? '', 'utf8');
+    expect(mine[0]?.body).toContain(markdown.trim());
+    const json = JSON.parse(await readFile(outputs['plan-json-file'] ?? '', 'utf8')) as { format_version: number; summary: { create: number } };
+    expect(json).toMatchObject({ format_version: 1, summary: { create: 4 } });
 
     // Someone applies; the next push's plan replaces the comment's text rather than adding a comment.
     const applied = await rdhooks(['apply', '--auto-approve'], { cwd: box.dir, env: { ...SECRETS, RDSTATION_API_URL: box.emulator.url } });
     expect(applied.code).toBe(0);
     const second = await runGithub(github.plan, box);
     expectJob(second, 'success');
-    expect(second.step('Plan').outputs.exitcode).toBe('0');
+    expect(second.step('Plan').outputs).toMatchObject({ exitcode: '0', 'has-changes': 'false' });
     gh = await readGh(join(box.dir, '..'));
     expect(gh.state.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
     expect(gh.state.comments).toHaveLength(36);
@@ -234,7 +295,7 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
     expect(run.step('Validate').outcome).toBe('success');
     expect(run.step('Plan').outcome).toBe('failure');
     expect(run.step('Plan').stdout).toContain('::error::rdhooks plan failed with exit code 1');
-    expect(run.step('Comment on the pull request').outcome).toBe('success');
+    expect(run.step('Plan').outputs).toEqual(expect.objectContaining({ exitcode: '1', 'has-changes': '', 'plan-json-file': '' }));
     const { state } = await readGh(join(box.dir, '..'));
     expect(state.comments).toHaveLength(1);
     expect(state.comments[0]?.body).toMatch(/^<!-- rdhooks-plan -->\n### rdhooks plan failed\n/);
@@ -248,8 +309,8 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
     expectJob(run, 'failure');
     expect(run.step('Validate').outcome).toBe('failure');
     expect(run.step('Validate').stdout).toMatch(/^::error file=webhooks\.yaml,line=4,col=\d+,/m);
+    expect(run.step('Validate').outputs.exitcode).toBe('1');
     expect(run.step('Plan').outcome).toBe('failure');
-    expect(run.step('Comment on the pull request').outcome).toBe('success');
     const { state } = await readGh(join(box.dir, '..'));
     expect(state.comments).toHaveLength(1);
     expect(state.comments[0]?.body).toContain('### rdhooks plan failed');
@@ -259,11 +320,11 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
 
   it('a pull request from a fork (no secrets) is validated, not planned', async () => {
     const box = await sandbox();
-    const run = await runGithub(github.plan, box, {}, true);
+    const run = await runGithub(github.plan, box, {}, 'fork');
     expectJob(run, 'success');
     expect(run.step('Validate').outcome).toBe('success');
     expect(run.step('Plan').outcome).toBe('skipped');
-    expect(run.step('Comment on the pull request').outcome).toBe('skipped');
+    expect((await readGh(join(box.dir, '..'))).calls).toEqual([]);
   });
 });
 
@@ -273,59 +334,123 @@ describe('GitHub Actions: apply.yml and drift.yml', () => {
     const ghDir = join(box.dir, '..');
     await initGh(ghDir, { nextIssue: 3, issues: [{ number: 2, title: `Re: ${DRIFT_TITLE}`, body: 'unrelated', state: 'open', comments: [] }] });
 
-    const first = await runGithub(github.drift, box);
+    const first = await runGithub(github.drift, box, SECRETS, 'push');
     expectJob(first, 'failure');
-    expect(first.step('Detect drift').outcome).toBe('failure');
     expect(first.step('Detect drift').stdout).toContain('::error::Drift: the account no longer matches webhooks.yaml.');
-    expect(first.step('Open, update or close the drift issue').outcome).toBe('success');
+    expect(first.step('Detect drift').outputs).toMatchObject({ exitcode: '2', 'has-changes': 'true' });
     let gh = await readGh(ghDir);
     const opened = gh.state.issues.filter((i) => i.title === DRIFT_TITLE);
     expect(opened).toEqual([expect.objectContaining({ number: 3, state: 'open' })]);
     expect(opened[0]?.body).toMatch(/^\*\*Drift:\*\* /);
     expect(opened[0]?.body).toContain('**Plan: 4 to create, 0 to update, 0 to delete.**');
+    expect(opened[0]?.body).toContain('at commit 0123456.');
     expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks plan');
 
-    const second = await runGithub(github.drift, box);
+    const second = await runGithub(github.drift, box, SECRETS, 'push');
     expectJob(second, 'failure');
     gh = await readGh(ghDir);
     expect(gh.state.issues.filter((i) => i.title === DRIFT_TITLE)).toHaveLength(1);
     expect(gh.calls.filter((c) => c.args[1] === 'create')).toHaveLength(1);
     expect(gh.calls.at(-1)?.args.slice(0, 3)).toEqual(['issue', 'edit', '3']);
 
-    const apply = await runGithub(github.apply, box);
+    const apply = await runGithub(github.apply, box, SECRETS, 'push');
     expectJob(apply, 'success');
     expect(apply.step('Apply').stdout).toContain('Apply complete: 4 created');
+    expect(apply.step('Apply').outputs.exitcode).toBe('0');
     expect(await planExitCode(box)).toBe(0);
 
-    const clean = await runGithub(github.drift, box);
+    const clean = await runGithub(github.drift, box, SECRETS, 'push');
     expectJob(clean, 'success');
+    expect(clean.step('Detect drift').outputs).toMatchObject({ exitcode: '0', 'has-changes': 'false' });
     gh = await readGh(ghDir);
     expect(gh.state.issues.find((i) => i.number === 3)).toMatchObject({ state: 'closed', comments: [expect.stringContaining('matches the manifest again')] });
     expect(gh.state.issues.find((i) => i.number === 2)).toMatchObject({ state: 'open', body: 'unrelated' });
 
-    const quiet = await runGithub(github.drift, box);
+    const quiet = await runGithub(github.drift, box, SECRETS, 'push');
     expectJob(quiet, 'success');
     expect((await readGh(ghDir)).calls.slice(-1)[0]?.args.slice(0, 2)).toEqual(['issue', 'list']);
   });
 
   it('a failing drift check is reported as an error, not as drift, and fails', async () => {
     const box = await sandbox();
-    const run = await runGithub(github.drift, box, { ...SECRETS, RDSTATION_REFRESH_TOKEN: 'revoked' });
+    const run = await runGithub(github.drift, box, { ...SECRETS, RDSTATION_REFRESH_TOKEN: 'revoked' }, 'push');
     expectJob(run, 'failure');
-    expect(run.step('Detect drift').outputs.status).toBe('error');
+    expect(run.step('Detect drift').stdout).toContain('::error::The drift check failed: rdhooks plan exited with code 1.');
     const { state } = await readGh(join(box.dir, '..'));
     expect(state.issues).toHaveLength(1);
     expect(state.issues[0]?.body).toMatch(/^\*\*Error:\*\* the drift check itself failed \(`rdhooks plan` exited with code 1\)/);
     expect(state.issues[0]?.body).not.toContain('revoked');
+    expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks drift check failed');
   });
 
   it('apply with an invalid manifest stops at Validate and writes nothing', async () => {
     const box = await sandbox(INVALID_MANIFEST);
-    const run = await runGithub(github.apply, box);
+    const run = await runGithub(github.apply, box, SECRETS, 'push');
     expectJob(run, 'failure');
     expect(run.step('Validate').stdout).toContain('::error file=webhooks.yaml,');
     expect(run.step('Apply').outcome).toBe('skipped');
     expect(box.emulator.requests).toEqual([]);
+  });
+});
+
+describe('the action on its own', () => {
+  it('plans a manifest in a working-directory with extra args; its comment marker names that manifest', async () => {
+    const box = await sandbox();
+    await mkdir(join(box.dir, 'accounts'));
+    await copyFile(join(ROOT, 'webhooks.yaml'), join(box.dir, 'accounts', 'staging.yaml'));
+    await initGh(join(box.dir, '..'), { comments: [{ id: 1, issue: PR, body: `${MARKER}\nthe plan of ./webhooks.yaml` }] });
+    const run = await runGithub(callAction({ command: 'plan', manifest: 'staging.yaml', 'working-directory': './accounts/', args: '--show-sensitive  --timeout 30' }), box);
+    expectJob(run, 'success');
+    const { state, calls } = await readGh(join(box.dir, '..'));
+    expect(state.comments.map((c) => c.body.split('\n')[0])).toEqual([MARKER, '<!-- rdhooks-plan accounts/staging.yaml -->']);
+    expect(calls.map((c) => c.args[2])).toEqual(['--paginate', 'POST']);
+    expect(state.comments[1]?.body).toContain('4 to create');
+  });
+
+  it('plan outside a pull request writes the files and the summary, and comments on nothing', async () => {
+    const box = await sandbox();
+    const run = await runGithub(callAction({ command: 'plan' }), box, SECRETS, 'push');
+    expectJob(run, 'success');
+    expect(run.step('rdhooks').stdout).toContain('Not a pull request: no plan comment.');
+    expect(run.step('rdhooks').outputs).toMatchObject({ exitcode: '2', 'has-changes': 'true' });
+    expect((await readGh(join(box.dir, '..'))).calls).toEqual([]);
+  });
+
+  it('comment: false plans without touching the pull request', async () => {
+    const box = await sandbox();
+    const run = await runGithub(callAction({ command: 'plan', comment: 'false' }), box);
+    expectJob(run, 'success');
+    expect((await readGh(join(box.dir, '..'))).calls).toEqual([]);
+  });
+
+  it('apply passes args through to rdhooks', async () => {
+    const box = await sandbox();
+    const run = await runGithub(callAction({ command: 'apply', args: '--concurrency 1' }), box, SECRETS, 'push');
+    expectJob(run, 'success');
+    expect(await planExitCode(box)).toBe(0);
+    const bad = await runGithub(callAction({ command: 'apply', args: '--concurrency nope' }), box, SECRETS, 'push');
+    expectJob(bad, 'failure');
+    expect(bad.step('rdhooks').outputs.exitcode).toBe('1');
+    expect(bad.step('rdhooks').stdout).toContain('::error::rdhooks apply failed with exit code 1');
+  });
+
+  it('refuses an unknown command with an annotation', async () => {
+    const box = await sandbox();
+    const run = await runGithub(callAction({ command: 'destroy' }), box);
+    expectJob(run, 'failure');
+    expect(run.step('rdhooks').stdout).toBe("::error::rdhooks action: the command input must be validate, plan, apply or drift, not 'destroy'.\n");
+  });
+
+  it('says how to install rdhooks when working-directory cannot see it, and never downloads it', async () => {
+    const box = await sandbox(undefined, 'tools');
+    await mkdir(join(box.dir, 'accounts'));
+    const run = await runGithub(callAction({ command: 'validate', 'working-directory': 'accounts' }, './tools/node_modules/rdhooks'), box);
+    expectJob(run, 'failure');
+    expect(run.step('rdhooks').stdout).toBe(
+      `::error::rdhooks action: rdhooks is not installed in ${join(box.dir, 'accounts')}. Add it as a dev dependency ` +
+        '(npm install --save-dev --save-exact rdhooks) and run npm ci before this step.\n',
+    );
+    await expect(access(join(box.dir, '..', '.npm', '_npx'))).rejects.toThrow(); // where npx would have put a download
   });
 });
 
@@ -343,7 +468,7 @@ describe('GitLab CI', () => {
     expect(gitlabJob('drift').rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
     // Only the drift job runs in a scheduled pipeline.
     for (const name of ['validate', 'plan', 'apply']) expect(JSON.stringify(gitlabJob(name).rules)).not.toContain('schedule');
-    expect(gitlabJob('apply').script.join('\n')).toContain('npx rdhooks apply "$MANIFEST" --auto-approve');
+    expect(gitlabJob('apply').script.join('\n')).toContain('npx --no-install rdhooks apply "$MANIFEST" --auto-approve');
   });
 
   describe('jobs', () => {

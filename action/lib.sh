@@ -1,0 +1,67 @@
+# Shared by the rdhooks action's scripts; sourced, never run alone.
+# shellcheck shell=bash
+
+# The repository's installed rdhooks, never a package fetched by name with the RD Station secrets around. The
+# GitHub token is for gh alone: rdhooks does not need it.
+rdhooks() {
+  env -u GH_TOKEN npx --no-install rdhooks "$@"
+}
+
+# Extra flags from the args input, split on whitespace.
+read -r -a RDHOOKS_EXTRA <<<"${RDHOOKS_ARGS:-}"
+
+# TEXT made safe as the message of a workflow command (GitHub's own escaping of %, CR and LF).
+escape_data() {
+  local s=${1//'%'/%25}
+  s=${s//$'\r'/%0D}
+  printf '%s' "${s//$'\n'/%0A}"
+}
+
+# Reports MESSAGE as an error annotation and fails the step.
+fail() {
+  echo "::error::$(escape_data "$1")"
+  exit 1
+}
+
+# Sets the step output NAME to the one-line VALUE.
+output() {
+  echo "$1=$2" >>"$GITHUB_OUTPUT"
+}
+
+# The link to this workflow run.
+run_url() {
+  echo "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
+}
+
+# The end of the log FILE as a fenced block (comments and issues have size limits).
+log_block() {
+  echo '```text'
+  tail -c 20000 "$1"
+  echo '```'
+}
+
+# Plans the manifest with --detailed-exitcode into a fresh directory under $RUNNER_TEMP; sets PLAN_CODE (0: no
+# changes, 2: changes, else failed), PLAN_DIR, and the outputs exitcode, has-changes and the plan files.
+# rdhooks itself appends the Markdown plan to $GITHUB_STEP_SUMMARY.
+plan_account() {
+  PLAN_DIR=$(mktemp -d "$RUNNER_TEMP/rdhooks-XXXXXX")
+  set +e
+  rdhooks plan "$RDHOOKS_MANIFEST" --format markdown --detailed-exitcode --out "$PLAN_DIR/plan.json" "${RDHOOKS_EXTRA[@]}" \
+    >"$PLAN_DIR/plan.md" 2>"$PLAN_DIR/plan.log"
+  PLAN_CODE=$?
+  set -e
+  cat "$PLAN_DIR/plan.log" >&2
+  output exitcode "$PLAN_CODE"
+  case "$PLAN_CODE" in
+    0 | 2)
+      if [ "$PLAN_CODE" -eq 2 ]; then output has-changes true; else output has-changes false; fi
+      output plan-markdown-file "$PLAN_DIR/plan.md"
+      output plan-json-file "$PLAN_DIR/plan.json"
+      ;;
+  esac
+}
+
+# Appends a failed plan's log to the job summary under TITLE.
+summarize_failure() {
+  { echo "### $1"; echo; log_block "$PLAN_DIR/plan.log"; } >>"$GITHUB_STEP_SUMMARY"
+}
