@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
-import type { WebhookApi } from '../rdstation/api.js';
-import { apiErrorFromResponse, targetUrlRejected, type Operation } from '../rdstation/errors.js';
+import type { Operation, WebhookApi } from '../rdstation/api.js';
+import { apiErrorFromResponse, targetUrlRejected } from '../rdstation/errors.js';
 import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody, type WireWebhook } from '../rdstation/wire.js';
 
 /** An answer of the store: an HTTP status and a JSON body (none for 204). */
