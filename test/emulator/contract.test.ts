@@ -8,7 +8,7 @@ import { isDuplicateError, TARGET_URL_REJECTED } from '../../src/rdstation/error
 import { createHttpApi } from '../../src/rdstation/http.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import { startEmulator } from '../../src/emulator/server.js';
-import { MemoryWebhookApi } from '../../src/emulator/store.js';
+import { MemoryWebhookApi } from '../doubles/memory-api.js';
 import { targetAnswers2xx } from '../../src/emulator/server.js';
 import { normalizeSpec, type WebhookSpec } from '../../src/shared/webhook.js';
 import { scripted, type Scripted } from '../helpers/scripted.js';
