@@ -15,6 +15,8 @@ export interface WebhookApi {
   /** PUT of the whole object. */
   update(uuid: string, spec: WebhookSpec): Promise<RemoteWebhook>;
   delete(uuid: string): Promise<void>;
+  /** `GET /marketing/account_info`: the account the credentials were authorized for. */
+  accountInfo(): Promise<AccountInfo>;
 }
 
 /** An API call rdhooks makes; hints and retries depend on it. `token` refreshes, `code` trades an authorization code. */

@@ -4,11 +4,11 @@ import type { Logger, WebhookApi } from './api.js';
 import { TokenProvider, type Credentials, type TokenResponse } from './auth.js';
 import { createCaller, type CallSpec } from './call.js';
 import { ApiError, sanitize } from './errors.js';
-import { TOKEN_PATH, WEBHOOKS_PATH, webhookPath } from './paths.js';
+import { ACCOUNT_INFO_PATH, TOKEN_PATH, WEBHOOKS_PATH, webhookPath } from './paths.js';
 import { tokenBucket, type RateLimiter } from './ratelimit.js';
 import { createRedactor } from './secrets.js';
 import type { Reply } from './transport.js';
-import { fromWire, listFromWire, parseJsonLossless, toRequestBody, WireFormatError } from './wire.js';
+import { accountFromWire, fromWire, listFromWire, parseJsonLossless, toRequestBody, tokensFromWire, WireFormatError } from './wire.js';
 
 /** How to reach RD Station and how patient to be. */
 export interface HttpApiOptions {
@@ -103,20 +103,10 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
   }
 
   function readTokens(path: string, reply: Reply): TokenResponse {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(reply.body);
-    } catch {
-      parsed = undefined;
-    }
-    const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
-    if (typeof token !== 'string' || !token) {
-      throw invalidResponse('POST', path, 'no access_token in the token response');
-    }
-    redact.add(token);
-    const refresh = (parsed as { refresh_token?: unknown }).refresh_token;
-    if (typeof refresh === 'string') redact.add(refresh);
-    return parsed as TokenResponse;
+    const tokens = read('POST', path, reply, tokensFromWire);
+    redact.add(tokens.access_token);
+    redact.add(tokens.refresh_token);
+    return tokens;
   }
 
   function read<T>(method: string, path: string, reply: Reply, convert: (v: unknown) => T): T {
@@ -154,6 +144,9 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
     },
     async delete(uuid) {
       await api({ operation: 'delete', method: 'DELETE', path: webhookPath(uuid) });
+    },
+    async accountInfo() {
+      return read('GET', ACCOUNT_INFO_PATH, await api({ operation: 'account', method: 'GET', path: ACCOUNT_INFO_PATH }), accountFromWire);
     },
   };
   return { api: webhooks, exchangeCode };

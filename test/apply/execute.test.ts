@@ -58,6 +58,7 @@ function faultOn(api: WebhookApi, handle: EmulatorHandle, op: Op, faults: Partia
     create: wrap('create', api.create.bind(api)),
     update: wrap('update', api.update.bind(api)),
     delete: wrap('delete', api.delete.bind(api)),
+    accountInfo: api.accountInfo.bind(api),
   };
 }
 
@@ -76,7 +77,7 @@ function counting(api: WebhookApi): { api: WebhookApi; maxInFlight: () => number
       }
     };
   return {
-    api: { list: api.list.bind(api), get: api.get.bind(api), create: track(api.create.bind(api)), update: track(api.update.bind(api)), delete: track(api.delete.bind(api)) },
+    api: { list: api.list.bind(api), get: api.get.bind(api), create: track(api.create.bind(api)), update: track(api.update.bind(api)), delete: track(api.delete.bind(api)), accountInfo: api.accountInfo.bind(api) },
     maxInFlight: () => max,
   };
 }

@@ -2,15 +2,16 @@
  * MemoryWebhookApi, the in-memory test double of WebhookApi: the emulator's store behind the same wire format and
  * error parsing as the HTTP client, so the contract tests hold for both.
  */
-import type { Operation, WebhookApi } from '../../src/rdstation/api.js';
+import type { AccountInfo, Operation, WebhookApi } from '../../src/rdstation/api.js';
 import { apiErrorFromResponse, targetUrlRejected } from '../../src/rdstation/errors.js';
-import { WEBHOOKS_PATH, webhookPath } from '../../src/rdstation/paths.js';
-import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody } from '../../src/rdstation/wire.js';
+import { ACCOUNT_INFO_PATH, WEBHOOKS_PATH, webhookPath } from '../../src/rdstation/paths.js';
+import { accountFromWire, fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody } from '../../src/rdstation/wire.js';
+import { DEFAULT_ACCOUNT_NAME } from '../../src/emulator/accounts.js';
 import { EmulatorStore, type StoreOptions, type StoreReply } from '../../src/emulator/store.js';
 import type { RemoteWebhook, WebhookSpec } from '../../src/shared/webhook.js';
 
-/** The five operations, as counted by MemoryWebhookApi. */
-export type ApiOperation = 'list' | 'get' | 'create' | 'update' | 'delete';
+/** The operations, as counted by MemoryWebhookApi. */
+export type ApiOperation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'account';
 
 /** One call MemoryWebhookApi received. */
 export interface ApiCall {
@@ -19,11 +20,7 @@ export interface ApiCall {
   spec?: WebhookSpec;
 }
 
-
-/**
- * The in-memory WebhookApi: the emulator's store behind the same wire format and error parsing as the HTTP client,
- * so the contract tests hold for both. Counts and logs every call for tests that assert exact API traffic.
- */
+/** Counts and logs every call, for tests that assert exact API traffic. */
 export class MemoryWebhookApi implements WebhookApi {
   readonly store: EmulatorStore;
   /** Every call in order. */
@@ -31,20 +28,24 @@ export class MemoryWebhookApi implements WebhookApi {
   /** Errors to throw on the next calls of an operation, before touching the store. */
   private readonly failures = new Map<ApiOperation, Error[]>();
 
-  constructor(options: StoreOptions | EmulatorStore = {}) {
+  constructor(
+    options: StoreOptions | EmulatorStore = {},
+    /** What accountInfo() answers. */
+    readonly accountName: string = DEFAULT_ACCOUNT_NAME,
+  ) {
     this.store = options instanceof EmulatorStore ? options : new EmulatorStore(options);
   }
 
   /** How many calls of each operation were made. */
   get calls(): Record<ApiOperation, number> {
-    const counts: Record<ApiOperation, number> = { list: 0, get: 0, create: 0, update: 0, delete: 0 };
+    const counts: Record<ApiOperation, number> = { list: 0, get: 0, create: 0, update: 0, delete: 0, account: 0 };
     for (const c of this.log) counts[c.op]++;
     return counts;
   }
 
   /** The create, update and delete calls, in order. */
   writes(): ApiCall[] {
-    return this.log.filter((c) => c.op !== 'list' && c.op !== 'get');
+    return this.log.filter((c) => c.op === 'create' || c.op === 'update' || c.op === 'delete');
   }
 
   /** Forgets the call log. */
@@ -89,6 +90,11 @@ export class MemoryWebhookApi implements WebhookApi {
   async delete(uuid: string): Promise<void> {
     this.record({ op: 'delete', uuid });
     this.reply(await this.store.delete(uuid), 'delete', 'DELETE', webhookPath(uuid));
+  }
+
+  async accountInfo(): Promise<AccountInfo> {
+    this.record({ op: 'account' });
+    return accountFromWire(roundTrip(this.reply({ status: 200, body: { name: this.accountName } }, 'account', 'GET', ACCOUNT_INFO_PATH)));
   }
 
   private record(call: ApiCall): void {
