@@ -19,6 +19,13 @@ export interface TokenSource {
   fromExchange(token: string): boolean;
 }
 
+/** Where a URL comes from, for hints: its base, the setting that sets it, and what it should be. */
+export interface UrlSource {
+  base: string;
+  setting: string;
+  expected: string;
+}
+
 /** One call: what it is for, and the request. */
 export interface CallSpec {
   operation: Operation;
@@ -30,12 +37,11 @@ export interface CallSpec {
   body?: unknown;
   /** A create's target URL, named when RD refuses it. */
   targetUrl?: string;
+  source: UrlSource;
 }
 
 /** What a caller needs: the knobs, the clock, and where tokens, logs and redaction come from. */
 export interface CallerOptions {
-  /** Named in the hint of a connection failure. */
-  apiUrl: string;
   timeoutMs: number;
   maxAttempts: number;
   deadlineMs: number;
@@ -105,7 +111,7 @@ export function createCaller(o: CallerOptions): Caller {
         o.debug(`← ${method} ${path} ${reply.status} in ${o.now() - started} ms (attempt ${attempt})`);
         outcome = answerOutcome(reply);
       } catch (err) {
-        if (err instanceof ResponseTooLarge) throw redacted(responseTooLarge(method, path, o.maxResponseBytes));
+        if (err instanceof ResponseTooLarge) throw redacted(responseTooLarge(spec, o.maxResponseBytes));
         if (!(err instanceof NetworkFailure)) throw err;
         o.debug(`← ${method} ${path} failed: ${err.code ?? 'error'} after ${o.now() - started} ms (attempt ${attempt})`);
         failed = err;
@@ -181,7 +187,7 @@ export function createCaller(o: CallerOptions): Caller {
         ? 'The connection broke after the request was sent, so the webhook may or may not have been created: run rdhooks plan to see the account as it is now.'
         : timedOut
           ? 'RD Station did not answer in time: try again later, or raise --timeout / --deadline.'
-          : `Could not reach ${o.apiUrl}: check the network and RDSTATION_API_URL / --api-url.`,
+          : `Could not reach ${spec.source.base}: check the network and ${spec.source.setting}.`,
       code: timedOut ? 'TIMEOUT' : (code ?? 'NETWORK_ERROR'),
       method: spec.method,
       path: spec.path,
@@ -191,12 +197,24 @@ export function createCaller(o: CallerOptions): Caller {
   }
 }
 
-function responseTooLarge(method: string, path: string, maxResponseBytes: number): ApiError {
+function responseTooLarge({ method, path, source }: CallSpec, maxResponseBytes: number): ApiError {
   const mib = Math.round((maxResponseBytes / 1024 / 1024) * 10) / 10;
   return new ApiError({
     message: `RD Station's answer to ${method} ${path} is larger than ${mib} MiB; rdhooks stopped reading it`,
-    hint: 'No RD Station answer is that large: check RDSTATION_API_URL / --api-url, and any proxy in between.',
+    hint: `No RD Station answer is that large: check ${source.setting}, and any proxy in between.`,
     code: 'RESPONSE_TOO_LARGE',
+    method,
+    path,
+    retryable: false,
+  });
+}
+
+/** A 2xx answer that is not the documented shape. */
+export function invalidResponse({ method, path, source }: Pick<CallSpec, 'method' | 'path' | 'source'>, why: string): ApiError {
+  return new ApiError({
+    message: `RD Station's answer to ${method} ${path} could not be read: ${sanitize(why)}`,
+    hint: `Check ${source.setting}: it should be ${source.expected}.`,
+    code: 'INVALID_RESPONSE',
     method,
     path,
     retryable: false,

@@ -1,9 +1,9 @@
 /** The RD Station client: WebhookApi and AuthClient over HTTP, built on the caller (transport + retry policy). */
 import { identityKey, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import type { Logger, WebhookApi } from './api.js';
-import { TokenProvider, type Credentials, type TokenResponse } from './auth.js';
-import { createCaller, type CallSpec } from './call.js';
-import { ApiError, sanitize } from './errors.js';
+import { checkTokenUrl, DEFAULT_API_URL } from './apiurl.js';
+import { TokenProvider, type Credentials, type RefreshTokenSaver, type TokenResponse } from './auth.js';
+import { createCaller, invalidResponse, type CallSpec, type UrlSource } from './call.js';
 import { ACCOUNT_INFO_PATH, TOKEN_PATH, WEBHOOKS_PATH, webhookPath } from './paths.js';
 import { tokenBucket, type RateLimiter } from './ratelimit.js';
 import { createRedactor } from './secrets.js';
@@ -14,7 +14,14 @@ import { accountFromWire, fromWire, listFromWire, parseJsonLossless, toRequestBo
 export interface HttpApiOptions {
   /** Base URL, already checked with checkApiUrl. */
   apiUrl: string;
+  /** The token endpoint, absolute; checked like the API URL. Default `${apiUrl}/auth/token`. */
+  tokenUrl?: string;
   auth: Credentials;
+  /**
+   * Keeps a refresh token RD answered in place of the one in use (rotation); awaited before the new access token
+   * is used. When it throws, the call fails with a UserError. Without it, a warning notice says to store it by hand.
+   */
+  onRefreshTokenRotated?: RefreshTokenSaver;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
   /** Attempts per call, the first included. Default 5. */
@@ -65,13 +72,18 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const redact = createRedactor();
+  const apiSource: UrlSource = { base: options.apiUrl, setting: 'RDSTATION_API_URL / --api-url', expected: `the RD Station API (${DEFAULT_API_URL})` };
+  const tokenUrl = options.tokenUrl === undefined ? `${options.apiUrl}${TOKEN_PATH}` : checkTokenUrl(options.tokenUrl);
+  const tokenSource: UrlSource = options.tokenUrl === undefined ? apiSource : { base: tokenUrl, setting: 'RDSTATION_TOKEN_URL', expected: `RD Station's token endpoint (${DEFAULT_API_URL}${TOKEN_PATH})` };
+  // Messages name a token URL under the API by its path, as they do every API path; another host in full.
+  const tokenPath = tokenUrl.startsWith(`${options.apiUrl}/`) ? tokenUrl.slice(options.apiUrl.length) : tokenUrl;
   const tokens = new TokenProvider(options.auth, exchangeRefreshToken, {
+    onRefreshTokenRotated: options.onRefreshTokenRotated,
     notice: (line) => options.logger?.(redact(line)),
     onSecret: redact.add,
     now,
   });
   const call = createCaller({
-    apiUrl: options.apiUrl,
     timeoutMs: options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs,
     maxAttempts: Math.max(1, options.maxAttempts ?? HTTP_DEFAULTS.maxAttempts),
     deadlineMs: options.deadlineMs ?? HTTP_DEFAULTS.deadlineMs,
@@ -86,80 +98,66 @@ function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient
   });
 
   /** A call to a path of the API. */
-  const api = (spec: Omit<CallSpec, 'url'>): Promise<Reply> => call({ ...spec, url: `${options.apiUrl}${spec.path}` });
+  const api = (spec: Omit<CallSpec, 'url' | 'source'>): CallSpec => ({ ...spec, url: `${options.apiUrl}${spec.path}`, source: apiSource });
 
-  async function exchangeRefreshToken(body: { client_id: string; client_secret: string; refresh_token: string }): Promise<TokenResponse> {
-    return readTokens(TOKEN_PATH, await api({ operation: 'token', method: 'POST', path: TOKEN_PATH, body }));
-  }
-
-  async function exchangeCode(body: { client_id: string; client_secret: string; code: string }): Promise<CodeTokenResponse> {
-    for (const secret of [body.client_secret, body.code]) redact.add(secret);
-    const path = `${TOKEN_PATH}?token_by=code`;
-    const tokens = readTokens(path, await api({ operation: 'code', method: 'POST', path, body }));
-    if (typeof tokens.refresh_token !== 'string' || !tokens.refresh_token) {
-      throw invalidResponse('POST', path, 'no refresh_token in the token response');
-    }
-    return tokens as CodeTokenResponse;
-  }
-
-  function readTokens(path: string, reply: Reply): TokenResponse {
-    const tokens = read('POST', path, reply, tokensFromWire);
-    redact.add(tokens.access_token);
-    redact.add(tokens.refresh_token);
-    return tokens;
-  }
-
-  function read<T>(method: string, path: string, reply: Reply, convert: (v: unknown) => T): T {
+  /** Reads a 2xx answer as `convert` says; an answer of another shape is INVALID_RESPONSE. */
+  function read<T>(spec: CallSpec, reply: Reply, convert: (v: unknown) => T): T {
     try {
       return convert(parseJsonLossless(reply.body));
     } catch (err) {
-      if (err instanceof SyntaxError || err instanceof WireFormatError) throw invalidResponse(method, path, err.message);
+      if (err instanceof SyntaxError || err instanceof WireFormatError) throw invalidResponse(spec, err.message);
       throw err;
     }
   }
 
+  /** Makes a call and reads its answer. */
+  async function fetchAs<T>(spec: CallSpec, convert: (v: unknown) => T): Promise<T> {
+    return read(spec, await call(spec), convert);
+  }
+
+  async function fetchTokens(spec: CallSpec): Promise<TokenResponse> {
+    const answer = await fetchAs(spec, tokensFromWire);
+    redact.add(answer.access_token);
+    redact.add(answer.refresh_token);
+    return answer;
+  }
+
+  function exchangeRefreshToken(body: { client_id: string; client_secret: string; refresh_token: string }): Promise<TokenResponse> {
+    return fetchTokens({ operation: 'token', method: 'POST', url: tokenUrl, path: tokenPath, body, source: tokenSource });
+  }
+
+  async function exchangeCode(body: { client_id: string; client_secret: string; code: string }): Promise<CodeTokenResponse> {
+    for (const secret of [body.client_secret, body.code]) redact.add(secret);
+    const spec: CallSpec = { operation: 'code', method: 'POST', url: `${tokenUrl}?token_by=code`, path: `${tokenPath}?token_by=code`, body, source: tokenSource };
+    const answer = await fetchTokens(spec);
+    if (answer.refresh_token === undefined) throw invalidResponse(spec, 'no refresh_token in the token response');
+    return { ...answer, refresh_token: answer.refresh_token };
+  }
+
   const webhooks: WebhookApi = {
-    async list() {
-      return read('GET', WEBHOOKS_PATH, await api({ operation: 'list', method: 'GET', path: WEBHOOKS_PATH }), listFromWire);
-    },
-    async get(uuid) {
-      const path = webhookPath(uuid);
-      return read('GET', path, await api({ operation: 'get', method: 'GET', path }), fromWire);
-    },
+    list: () => fetchAs(api({ operation: 'list', method: 'GET', path: WEBHOOKS_PATH }), listFromWire),
+    get: (uuid) => fetchAs(api({ operation: 'get', method: 'GET', path: webhookPath(uuid) }), fromWire),
     async create(spec: WebhookSpec): Promise<RemoteWebhook> {
-      const reply = await api({ operation: 'create', method: 'POST', path: WEBHOOKS_PATH, body: toRequestBody(spec), targetUrl: spec.url });
+      const request = api({ operation: 'create', method: 'POST', path: WEBHOOKS_PATH, body: toRequestBody(spec), targetUrl: spec.url });
+      const reply = await call(request);
       // Any 2xx is success; should one come without the object, find it by the key RD keeps unique.
       if (!reply.body.trim()) {
         const found = (await webhooks.list()).find((w) => identityKey(w) === identityKey(spec));
         if (found) return found;
-        throw invalidResponse('POST', WEBHOOKS_PATH, 'the create succeeded without a body and the new webhook is not listed');
+        throw invalidResponse(request, 'the create succeeded without a body and the new webhook is not listed');
       }
-      return read('POST', WEBHOOKS_PATH, reply, fromWire);
+      return read(request, reply, fromWire);
     },
     async update(uuid, spec) {
-      const path = webhookPath(uuid);
-      const reply = await api({ operation: 'update', method: 'PUT', path, body: toRequestBody(spec) });
+      const request = api({ operation: 'update', method: 'PUT', path: webhookPath(uuid), body: toRequestBody(spec) });
+      const reply = await call(request);
       if (!reply.body.trim()) return webhooks.get(uuid);
-      return read('PUT', path, reply, fromWire);
+      return read(request, reply, fromWire);
     },
     async delete(uuid) {
-      await api({ operation: 'delete', method: 'DELETE', path: webhookPath(uuid) });
+      await call(api({ operation: 'delete', method: 'DELETE', path: webhookPath(uuid) }));
     },
-    async accountInfo() {
-      return read('GET', ACCOUNT_INFO_PATH, await api({ operation: 'account', method: 'GET', path: ACCOUNT_INFO_PATH }), accountFromWire);
-    },
+    accountInfo: () => fetchAs(api({ operation: 'account', method: 'GET', path: ACCOUNT_INFO_PATH }), accountFromWire),
   };
   return { api: webhooks, exchangeCode };
-}
-
-/** A 2xx answer that is not the documented shape. */
-function invalidResponse(method: string, path: string, why: string): ApiError {
-  return new ApiError({
-    message: `RD Station's answer to ${method} ${path} could not be read: ${sanitize(why)}`,
-    hint: 'Check RDSTATION_API_URL / --api-url: it should be the RD Station API (https://api.rd.services).',
-    code: 'INVALID_RESPONSE',
-    method,
-    path,
-    retryable: false,
-  });
 }

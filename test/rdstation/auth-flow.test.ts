@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createHttpApi } from '../../src/rdstation/http.js';
+import { createAuthClient, createHttpApi, type HttpApiOptions } from '../../src/rdstation/http.js';
 import { ApiError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
+import { UserError } from '../../src/shared/errors.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { Credentials } from '../../src/rdstation/auth.js';
 import { normalizeSpec } from '../../src/shared/webhook.js';
@@ -20,7 +21,7 @@ afterEach(async () => {
   target = undefined;
 });
 
-async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) => Credentials) {
+async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) => Credentials, client: (e: EmulatorHandle) => Partial<HttpApiOptions> = () => ({})) {
   emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH, ...options });
   const debug: string[] = [];
   const notices: string[] = [];
@@ -31,6 +32,7 @@ async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) =
     sleep: async () => undefined,
     debug: (l) => debug.push(l),
     logger: (l) => notices.push(l),
+    ...client(e),
   });
   return { api, e, debug, notices };
 }
@@ -95,6 +97,93 @@ describe('token exchange and refresh', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/new refresh token.*RDSTATION_REFRESH_TOKEN/s);
     expect([...notices, ...debug].join('\n')).not.toContain(rotated);
+  });
+});
+
+describe('a rotated refresh token is never lost', () => {
+  it('hands every new refresh token to onRefreshTokenRotated, and waits for it before using the new access token', async () => {
+    const saved: { token: string; requestsSoFar: string[] }[] = [];
+    const { api, e, notices } = await setup({ rotateRefreshTokens: true }, undefined, (h) => ({
+      onRefreshTokenRotated: async (token) => {
+        await new Promise((r) => setTimeout(r, 20));
+        saved.push({ token, requestsSoFar: h.requests.map((r) => `${r.method} ${r.path}`) });
+      },
+    }));
+    await api.list();
+    expect(saved).toEqual([{ token: e.credentials.refreshToken, requestsSoFar: ['POST /auth/token'] }]);
+    expect(e.credentials.refreshToken).not.toBe(REFRESH);
+    // Once the access token expires, the client refreshes with the token it was last given, which RD still accepts.
+    e.expireTokens();
+    await api.list();
+    expect(saved.map((s) => s.token)).toEqual([saved[0]?.token, e.credentials.refreshToken]);
+    expect(new Set(saved.map((s) => s.token)).size).toBe(2);
+    expect(e.requests.map((r) => r.status)).toEqual([200, 200, 401, 200, 200]);
+    expect(notices).toEqual([]);
+  });
+
+  it('is not called when the refresh token comes back unchanged', async () => {
+    const calls: string[] = [];
+    const { api } = await setup({}, undefined, () => ({ onRefreshTokenRotated: async (t) => void calls.push(t) }));
+    await api.list();
+    expect(calls).toEqual([]);
+  });
+
+  it('fails the call with a clear UserError when saving throws, before using the new access token, without showing the token', async () => {
+    const { api, e } = await setup({ rotateRefreshTokens: true }, undefined, () => ({
+      onRefreshTokenRotated: async (token) => {
+        throw new Error(`cannot write ${token} to /secrets/rd:\npermission denied`);
+      },
+    }));
+    const err = await api.list().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).not.toBeInstanceOf(ApiError);
+    const { message, hint } = err as UserError;
+    expect(message).toBe('RD Station issued a new refresh token, and saving it failed: cannot write [redacted] to /secrets/rd: permission denied');
+    expect(hint).toMatch(/stopped before using it.*RDSTATION_REFRESH_TOKEN.*INVALID_REFRESH_TOKEN/);
+    expect(`${message} ${hint}`).not.toContain(e.credentials.refreshToken);
+    expect(e.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /auth/token']);
+  });
+});
+
+describe('the token URL', () => {
+  it('refreshes at tokenUrl, e.g. RD\'s newer /oauth2/token, and names it in errors', async () => {
+    const { api: viaOauth2, e: e2 } = await setup({ rotateRefreshTokens: true }, undefined, (h) => ({ tokenUrl: `${h.url}/oauth2/token`, onRefreshTokenRotated: async () => undefined }));
+    await viaOauth2.list();
+    expect(e2.count('POST', '/oauth2/token')).toBe(1);
+    expect(e2.count('POST', '/auth/token')).toBe(0);
+    e2.credentials.refreshToken = 'revoked-on-server';
+    e2.expireTokens();
+    const err = await failure(viaOauth2.list());
+    expect(err).toMatchObject({ status: 401, code: 'INVALID_REFRESH_TOKEN', method: 'POST', path: '/oauth2/token' });
+  });
+
+  it('names a token URL on another host in full, and RDSTATION_TOKEN_URL in the hint', async () => {
+    target = await scripted(() => ({ status: 200, body: { token: 'nope' } }));
+    const { api } = await setup({}, undefined, () => ({ tokenUrl: `${(target as Scripted).url}/oauth2/token` }));
+    const err = await failure(api.list());
+    expect(err).toMatchObject({ code: 'INVALID_RESPONSE', path: `${target.url}/oauth2/token` });
+    expect(err.hint).toMatch(/^Check RDSTATION_TOKEN_URL: it should be RD Station's token endpoint/);
+    expect(target.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /oauth2/token']);
+  });
+
+  it('trades authorization codes at tokenUrl too', async () => {
+    const { e } = await setup();
+    const client = createAuthClient({ apiUrl: 'https://api.rd.services', tokenUrl: `${e.url}/oauth2/token`, sleep: async () => undefined });
+    const tokens = await client.exchangeCode({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code: e.credentials.authCode });
+    expect(tokens.refresh_token).toBe(REFRESH);
+    expect(e.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /oauth2/token']);
+  });
+
+  it.each([
+    ['http://auth.example.com/oauth2/token', /Refusing plain http for auth\.example\.com/],
+    ['not a url', /The token URL is not a URL/],
+    ['https://user:pw@api.rd.services/oauth2/token', /must not carry credentials/],
+    ['https://api.rd.services/oauth2/token?x=1', /must not have a query/],
+  ])('refuses the token URL %s before any request', (tokenUrl, message) => {
+    expect(() => createHttpApi({ apiUrl: 'https://api.rd.services', tokenUrl, auth: { accessToken: 'tok-123456' } })).toThrow(message);
   });
 });
 
