@@ -65,8 +65,6 @@ export type Caller = (spec: CallSpec) => Promise<Reply>;
 /** Builds the caller. */
 export function createCaller(o: CallerOptions): Caller {
   const transport = o.send ?? send;
-  /** Tokens that a successful answer proved good. */
-  const proven = new Set<string>();
 
   function redacted(e: ApiError): ApiError {
     return e.with({
@@ -119,17 +117,14 @@ export function createCaller(o: CallerOptions): Caller {
       }
       const freshToken = token !== undefined && tokens !== undefined && tokens.fromExchange(token);
       const decision: Decision = decide(
-        { operation, method, attempt, maxAttempts: o.maxAttempts, msLeft: deadline - o.now(), refreshed, canRefresh: tokens?.canRefresh ?? false, freshToken, provenToken: token !== undefined && proven.has(token), mayHaveLanded },
+        { operation, method, attempt, maxAttempts: o.maxAttempts, msLeft: deadline - o.now(), refreshed, canRefresh: tokens?.canRefresh ?? false, freshToken, mayHaveLanded },
         outcome,
         o.random,
       );
       mayHaveLanded = decision.mayHaveLanded;
       switch (decision.action) {
         case 'accept':
-          if (!decision.doneEarlier) {
-            if (token !== undefined) proven.add(token);
-            return reply as Reply;
-          }
+          if (!decision.doneEarlier) return reply as Reply;
           o.debug(`${method} ${path}: 404 after an interrupted attempt, taking the earlier delete as done`);
           return { ...(reply as Reply), status: 204, body: '' };
         case 'refresh':

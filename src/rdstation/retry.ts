@@ -92,8 +92,6 @@ export interface CallState {
   canRefresh: boolean;
   /** Whether the access token sent came from a token exchange of this run, so the credentials are known good. */
   freshToken: boolean;
-  /** Whether the access token sent already got a success answer. */
-  provenToken: boolean;
   /** Whether an earlier attempt may have reached RD and done what it asked. */
   mayHaveLanded: boolean;
 }
@@ -142,8 +140,9 @@ export function decide(state: CallState, outcome: Outcome, random: () => number)
       const create = state.operation === 'create';
       // RD answers 401 to a create whose target URL does not answer 2xx. A token just exchanged is good, so
       // unless RD says it expired, the refusal is the target's; any other token is refreshed once to find out.
-      if (create && !outcome.expiredToken && (state.freshToken || (state.provenToken && (state.refreshed || !state.canRefresh)))) return fail({ blame: 'target' });
+      if (create && !outcome.expiredToken && (state.freshToken || state.refreshed)) return fail({ blame: 'target' });
       if (state.canRefresh && !state.refreshed) return { action: 'refresh', mayHaveLanded };
+      if (create && !state.canRefresh && !outcome.expiredToken) return fail({ blame: 'token-or-target' });
     }
     // An earlier attempt's connection broke after the server received it: the delete happened then.
     if (status === 404 && state.operation === 'delete' && state.mayHaveLanded) return { action: 'accept', doneEarlier: true, mayHaveLanded };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createAuthClient, createHttpApi, type HttpApiOptions } from '../../src/rdstation/http.js';
-import { ApiError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
+import { ApiError, TARGET_URL_REJECTED, TOKEN_OR_TARGET_REJECTED } from '../../src/rdstation/errors.js';
 import { UserError } from '../../src/shared/errors.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { Credentials } from '../../src/rdstation/auth.js';
@@ -187,8 +187,11 @@ describe('the token URL', () => {
   });
 });
 
-describe('401 on create: the target URL, not the credentials', () => {
-  it('names the URL and does not blame the credentials right after a token exchange', async () => {
+describe('401 on create: the target URL or the credentials', () => {
+  /** Refresh credentials and an access token of their own that the emulator accepts: not from an exchange of this run. */
+  const tokenAndRefresh = (h: EmulatorHandle): Credentials => ({ accessToken: h.issueToken(), refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } });
+
+  it('right after a token exchange: the target URL, named, with how to probe it', async () => {
     target = await scripted(() => ({ status: 500, body: 'nope' }));
     const { api, e } = await setup({ validateUrls: true });
     const url = `${target.url}/hook`;
@@ -198,15 +201,74 @@ describe('401 on create: the target URL, not the credentials', () => {
     expect(err.message).toMatch(/could not validate the target URL/);
     expect(`${err.message} ${err.hint}`).not.toMatch(/check the credentials|RDSTATION_ACCESS_TOKEN/i);
     expect(err.hint).toMatch(/credentials were accepted/);
+    expect(err.hint).toContain('check it with rdhooks plan --check-targets');
     expect(e.count('POST', '/integrations/webhooks')).toBe(1);
     expect(e.store.snapshot()).toEqual([]);
   });
 
-  it('also with a static token that already worked', async () => {
-    target = await scripted(() => ({ status: 404 }));
-    const { api } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken() }));
+  it('with a token not known good: refreshes once and retries; a second 401 with the fresh token is the target URL', async () => {
+    target = await scripted(() => ({ status: 500, body: 'nope' }));
+    const { api, e } = await setup({ validateUrls: true }, tokenAndRefresh);
     await api.list();
-    expect((await failure(api.create(spec(`${target.url}/x`)))).code).toBe(TARGET_URL_REJECTED);
+    const url = `${target.url}/hook`;
+    const err = await failure(api.create(spec(url)));
+    expect(err).toMatchObject({ status: 401, code: TARGET_URL_REJECTED });
+    expect(err.message).toContain(url);
+    expect(err.hint).toContain('check it with rdhooks plan --check-targets');
+    expect(e.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /integrations/webhooks 200',
+      'POST /integrations/webhooks 401',
+      'POST /auth/token 200',
+      'POST /integrations/webhooks 401',
+    ]);
+    expect(target.requests).toHaveLength(2);
+  });
+
+  it('with a token not known good: a target answering 2xx is created at once, with no refresh', async () => {
+    target = await scripted(() => ({ status: 200, body: {} }));
+    const { api, e } = await setup({ validateUrls: true }, tokenAndRefresh);
+    await expect(api.create(spec(`${target.url}/ok`))).resolves.toMatchObject({ status: 'active' });
+    expect(e.count('POST', '/auth/token')).toBe(0);
+  });
+
+  it('a 401 without expired_token caused by a stale token: the refresh and retry create the webhook', async () => {
+    const server = await scripted((r) => {
+      if (r.path === '/auth/token') return { status: 200, body: { access_token: 'fresh-token-123456', expires_in: 3600 } };
+      return r.headers.authorization === 'Bearer fresh-token-123456'
+        ? { status: 201, body: { uuid: 'aaaaaaaa-0000-4000-8000-000000000001', event_type: 'WEBHOOK.MARKED_OPPORTUNITY', entity_type: 'CONTACT', url: 'https://hooks.example.com/a', http_method: 'POST' } }
+        : { status: 401, body: { errors: { error_type: 'UNAUTHORIZED', error_message: 'Invalid token.' } } };
+    });
+    try {
+      const api = createHttpApi({ apiUrl: server.url, auth: { accessToken: 'stale-token-123456', refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } }, sleep: async () => undefined });
+      await expect(api.create(spec('https://hooks.example.com/a'))).resolves.toMatchObject({ uuid: 'aaaaaaaa-0000-4000-8000-000000000001' });
+      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /integrations/webhooks', 'POST /auth/token', 'POST /integrations/webhooks']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with an access token alone: names both causes, the target included', async () => {
+    target = await scripted(() => ({ status: 404 }));
+    const { api, e } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken() }));
+    await api.list();
+    const url = `${target.url}/x`;
+    const err = await failure(api.create(spec(url)));
+    expect(err).toMatchObject({ status: 401, code: TOKEN_OR_TARGET_REJECTED, method: 'POST', retryable: false });
+    expect(err.message).toBe(
+      `RD Station answered 401 to the create of the webhook for ${url}: either the access token is invalid or expired, ` +
+        `or RD could not validate the target URL ${url} (RD POSTs to it on create and needs a 2xx answer)`,
+    );
+    expect(err.hint).toMatch(/rdhooks plan --check-targets.*RDSTATION_ACCESS_TOKEN.*RDSTATION_REFRESH_TOKEN/);
+    expect(e.count('POST', '/integrations/webhooks')).toBe(1);
+  });
+
+  it('with an access token alone that RD says expired: the credentials, not the target', async () => {
+    target = await scripted(() => ({ status: 200, body: {} }));
+    const { api } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken(-1) }));
+    const err = await failure(api.create(spec(`${target.url}/x`)));
+    expect(err).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    expect(err.hint).toMatch(/Check the credentials/);
+    expect(target.requests).toHaveLength(0);
   });
 
   it('creates when the target answers 2xx, after RD POSTed to it', async () => {

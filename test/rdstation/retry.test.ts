@@ -75,7 +75,7 @@ describe('isTransientStatus and isExpiredToken', () => {
 /** A first attempt of a list, 60 s before the deadline, with refresh credentials and a token not yet proven. */
 const base: CallState = {
   operation: 'list', method: 'GET', attempt: 1, maxAttempts: 5, msLeft: 60_000,
-  refreshed: false, canRefresh: true, freshToken: false, provenToken: false, mayHaveLanded: false,
+  refreshed: false, canRefresh: true, freshToken: false, mayHaveLanded: false,
 };
 const answer = (status: number, extra: Partial<Extract<Outcome, { kind: 'answer' }>> = {}): Outcome => ({ kind: 'answer', status, ...extra });
 const network = (code: string | undefined): Outcome => ({ kind: 'network', code });
@@ -102,6 +102,11 @@ describe('decide', () => {
     ['cannot refresh without refresh credentials', { canRefresh: false }, answer(401), { action: 'fail', mayHaveLanded: false }],
     ['never refreshes for the token endpoint itself', { operation: 'token', method: 'POST' }, answer(401), { action: 'fail', mayHaveLanded: false }],
     ['blames the target for a 401 on create with a fresh token', { operation: 'create', method: 'POST', freshToken: true }, answer(401), { action: 'fail', blame: 'target', mayHaveLanded: false }],
+    ['refreshes once on a 401 on create with a token not known good', { operation: 'create', method: 'POST' }, answer(401), { action: 'refresh', mayHaveLanded: false }],
+    ['blames the target when the retry with a fresh token gets 401 too', { operation: 'create', method: 'POST', refreshed: true, freshToken: true }, answer(401), { action: 'fail', blame: 'target', mayHaveLanded: false }],
+    ['names both causes of a 401 on create with an access token alone', { operation: 'create', method: 'POST', canRefresh: false }, answer(401), { action: 'fail', blame: 'token-or-target', mayHaveLanded: false }],
+    ['takes an expired-token 401 on create with an access token alone as the token', { operation: 'create', method: 'POST', canRefresh: false }, answer(401, { expiredToken: true }), { action: 'fail', mayHaveLanded: false }],
+    ['takes an expired-token 401 after a refresh as the credentials', { operation: 'create', method: 'POST', refreshed: true, freshToken: true }, answer(401, { expiredToken: true }), { action: 'fail', mayHaveLanded: false }],
     ['refreshes on an expired-token 401 on create, fresh token or not', { operation: 'create', method: 'POST', freshToken: true }, answer(401, { expiredToken: true }), { action: 'refresh', mayHaveLanded: false }],
     ['takes a delete 404 after a landed attempt as done', { operation: 'delete', method: 'DELETE', mayHaveLanded: true }, answer(404), { action: 'accept', doneEarlier: true, mayHaveLanded: true }],
     ['takes a plain delete 404 as a failure', { operation: 'delete', method: 'DELETE' }, answer(404), { action: 'fail', mayHaveLanded: false }],
