@@ -117,7 +117,7 @@ export function checkAccounts(accounts: readonly AccountOptions[]): void {
 /** Opens one account: loads its state file (or seed), and persists every change from then on. */
 export async function openAccount(spec: AccountOptions, index: number, defaults: AccountDefaults, options: OpenOptions): Promise<EmulatorAccount> {
   const fallback = defaultCredentials(index);
-  const saved = spec.state ? await readWebhooksFile(spec.state) : undefined;
+  const saved = spec.state ? await readWebhooksFile(spec.state, 'state') : undefined;
   const store = new EmulatorStore({
     seed: saved?.webhooks ?? spec.seed ?? [],
     platformAccountId: saved?.platform_account_id ?? spec.platformAccountId ?? fallback.platformAccountId,

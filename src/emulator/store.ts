@@ -3,6 +3,7 @@
  * answering with the statuses and bodies RD documents.
  */
 import { randomUUID } from 'node:crypto';
+import { UserError } from '../shared/errors.js';
 import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS } from '../shared/webhook.js';
 import type { WireWebhook } from '../rdstation/wire.js';
 
@@ -94,6 +95,15 @@ function serverOrder(v: unknown): string[] {
   return Array.isArray(v) ? [...(v as string[])].reverse() : [];
 }
 
+/** Why a seeded or saved webhook cannot be loaded: not an object, or no "event_type" / "url" string, or a bad uuid. */
+export function wireWebhookProblem(w: unknown): string | undefined {
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) return 'is not a JSON object';
+  const o = w as Record<string, unknown>;
+  for (const key of ['event_type', 'url']) if (typeof o[key] !== 'string') return `has no "${key}" string`;
+  if (o.uuid !== undefined && (typeof o.uuid !== 'string' || !o.uuid)) return 'has a "uuid" that is not a string';
+  return undefined;
+}
+
 /** The store: webhooks by uuid, in creation order. */
 export class EmulatorStore {
   private readonly webhooks = new Map<string, WireWebhook>();
@@ -115,9 +125,8 @@ export class EmulatorStore {
 
   /** Adds a webhook exactly as given (a seed or saved state): legacy fields stay missing. */
   load(w: WireWebhook): void {
-    if (typeof w.event_type !== 'string' || typeof w.url !== 'string') {
-      throw new Error(`a seeded webhook needs "event_type" and "url" strings: ${JSON.stringify(w)}`);
-    }
+    const problem = wireWebhookProblem(w);
+    if (problem) throw new UserError(`A seeded webhook ${problem}.`, 'Give every seeded webhook "event_type" and "url" strings, as RD lists them.');
     const uuid = typeof w.uuid === 'string' && w.uuid ? w.uuid : this.newUuid();
     const copy: WireWebhook = { ...w, uuid };
     if (typeof copy.platform_account_id === 'number') copy.platform_account_id = String(copy.platform_account_id);
