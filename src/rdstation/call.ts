@@ -55,8 +55,6 @@ export interface CallerOptions {
   redact: Redactor;
   /** Lines for --debug, already redacted and prefixed by the caller. */
   debug: Logger;
-  /** Replaces the transport (tests). */
-  send?: (request: TransportRequest) => Promise<Reply>;
 }
 
 /** Makes calls: resolves with a 2xx answer, or rejects with an ApiError (or a UserError from the token source). */
@@ -64,8 +62,6 @@ export type Caller = (spec: CallSpec) => Promise<Reply>;
 
 /** Builds the caller. */
 export function createCaller(o: CallerOptions): Caller {
-  const transport = o.send ?? send;
-
   function redacted(e: ApiError): ApiError {
     return e.with({
       message: o.redact(e.message),
@@ -105,7 +101,7 @@ export function createCaller(o: CallerOptions): Caller {
       let failed: NetworkFailure | undefined;
       let outcome: Outcome;
       try {
-        reply = await transport({ method, url: spec.url, token, body: spec.body, timeoutMs: Math.min(o.timeoutMs, deadline - started), maxResponseBytes: o.maxResponseBytes });
+        reply = await send({ method, url: spec.url, token, body: spec.body, timeoutMs: Math.min(o.timeoutMs, deadline - started), maxResponseBytes: o.maxResponseBytes });
         o.debug(`← ${method} ${path} ${reply.status} in ${o.now() - started} ms (attempt ${attempt})`);
         outcome = answerOutcome(reply);
       } catch (err) {
