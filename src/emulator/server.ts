@@ -9,13 +9,16 @@ import { checkAccounts, DEFAULT_ACCOUNT_NAME, openAccount, type AccountCredentia
 import { Authority, rdError } from './oauth.js';
 import type { EmulatorStore, StoreReply } from './store.js';
 
+// What users of startEmulator need about accounts, from where they import it.
+export { EMULATOR_CREDENTIALS, DEFAULT_ACCOUNT_NAME, type AccountOptions, type AccountCredentials } from './accounts.js';
+
 /** Faults a test or a CI rehearsal can switch on, also at run time through the handle. */
 export interface Faults {
-  /** Delay before each webhook request is handled. */
+  /** Delay before each API request (webhooks, account_info) is handled. */
   latencyMs: number;
-  /** Probability of a 500/503 with an HTML body instead of handling a webhook request. */
+  /** Probability of a 500/503 with an HTML body instead of handling an API request. */
   failRate: number;
-  /** Webhook requests allowed per sliding minute; more answer 429. 0 = no limit. */
+  /** API requests allowed per sliding minute, all accounts together; more answer 429. 0 = no limit. */
   rateLimitPerMinute: number;
   /** Probability that a successful write is performed and then the connection is reset without an answer. */
   dropAfterCommit: number;
@@ -93,8 +96,6 @@ export interface EmulatorHandle extends Omit<AccountHandle, 'name'> {
   issuedTokens(): string[];
   close(): Promise<void>;
 }
-
-export { EMULATOR_CREDENTIALS, DEFAULT_ACCOUNT_NAME, type AccountOptions, type AccountCredentials } from './accounts.js';
 
 const EXPIRED_HEADER = 'Bearer realm="https://api.rd.services/", error="expired_token", error_description="The access token expired"';
 
