@@ -13,7 +13,7 @@ export function rdError(status: number, type: string, message: string): StoreRep
 }
 
 /** RD's answer to missing parameters: one entry per parameter. */
-export function cannotBeNull(names: string[], where: 'body' | 'query'): StoreReply {
+function cannotBeNull(names: string[], where: 'body' | 'query'): StoreReply {
   return { status: 400, body: { errors: names.map((k) => ({ error_type: 'CANNOT_BE_NULL', error_message: 'Cannot be null.', path: `${where}.${k}` })) } };
 }
 
