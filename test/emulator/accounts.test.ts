@@ -1,5 +1,5 @@
 /** The emulator's accounts: one OAuth app authorized by several accounts, each seeing only its own webhooks. */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_ACCOUNT_NAME, EMULATOR_CREDENTIALS, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
@@ -8,19 +8,11 @@ import type { WebhookApi } from '../../src/rdstation/api.js';
 import { UserError } from '../../src/shared/errors.js';
 import { normalizeSpec } from '../../src/shared/webhook.js';
 import { failure } from '../helpers/failure.js';
+import { emulators } from '../helpers/emulator.js';
 import { tempDirs } from '../helpers/tmp.js';
 
-const running: EmulatorHandle[] = [];
-afterEach(async () => {
-  for (const e of running.splice(0)) await e.close();
-});
+const emulator = emulators();
 const tempDir = tempDirs('accounts');
-
-async function emulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  const e = await startEmulator(options);
-  running.push(e);
-  return e;
-}
 
 /** The HTTP client for one account, through its refresh token, as CI would use it. */
 function clientOf(e: EmulatorHandle, name: string): WebhookApi {
@@ -123,7 +115,6 @@ describe('several accounts', () => {
     let e = await emulator({ accounts });
     await clientOf(e, 'B').create(hook('b'));
     await e.close();
-    running.splice(0);
     expect(JSON.parse(await readFile(join(dir, 'a.json'), 'utf8'))).toMatchObject({ webhooks: [{ uuid: '11111111-1111-4111-8111-111111111111' }] });
     expect(JSON.parse(await readFile(join(dir, 'b.json'), 'utf8'))).toMatchObject({ webhooks: [{ url: 'https://hooks.example.com/b' }] });
     e = await emulator({ accounts });

@@ -1,17 +1,9 @@
 /** The emulator's refresh tokens: rotation, idle expiry, per account or for all, at /auth/token and /oauth2/token. */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { EMULATOR_CREDENTIALS, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
+import { describe, expect, it } from '@jest/globals';
+import { EMULATOR_CREDENTIALS, type EmulatorHandle } from '../../src/emulator/server.js';
+import { emulators } from '../helpers/emulator.js';
 
-const running: EmulatorHandle[] = [];
-afterEach(async () => {
-  for (const e of running.splice(0)) await e.close();
-});
-
-async function emulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  const e = await startEmulator(options);
-  running.push(e);
-  return e;
-}
+const emulator = emulators();
 
 /** Refreshes `refreshToken` at `path`; the status and, on success, the refresh token answered. */
 async function refresh(e: EmulatorHandle, refreshToken: string, path = '/auth/token'): Promise<{ status: number; refreshToken?: string; error?: string }> {
