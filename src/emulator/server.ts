@@ -1,20 +1,24 @@
-/** The RD Station API emulator: node:http in front of the store, with RD's auth, error bodies and injectable faults. */
+/** The RD Station API emulator: node:http in front of each account's store, with RD's OAuth, error bodies and injectable faults. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { UserError } from '../shared/errors.js';
 import type { Logger } from '../rdstation/api.js';
+import { ACCOUNT_INFO_PATH, DIALOG_PATH, OAUTH2_TOKEN_PATH, TOKEN_PATH, WEBHOOKS_PATH } from '../rdstation/paths.js';
 import { stringifyWithLargeIds, type WireWebhook } from '../rdstation/wire.js';
-import { EmulatorStore, type StoreReply } from './store.js';
-import { ACCOUNT_INFO_PATH } from '../rdstation/paths.js';
-import { readWebhooksFile, writeState } from './state.js';
+import { checkAccounts, DEFAULT_ACCOUNT_NAME, openAccount, type AccountCredentials, type AccountOptions, type EmulatorAccount } from './accounts.js';
+import { Authority, rdError } from './oauth.js';
+import type { EmulatorStore, StoreReply } from './store.js';
+
+// What users of startEmulator need about accounts, from where they import it.
+export { EMULATOR_CREDENTIALS, DEFAULT_ACCOUNT_NAME, type AccountOptions, type AccountCredentials } from './accounts.js';
 
 /** Faults a test or a CI rehearsal can switch on, also at run time through the handle. */
 export interface Faults {
-  /** Delay before each webhook request is handled. */
+  /** Delay before each API request (webhooks, account_info) is handled. */
   latencyMs: number;
-  /** Probability of a 500/503 with an HTML body instead of handling a webhook request. */
+  /** Probability of a 500/503 with an HTML body instead of handling an API request. */
   failRate: number;
-  /** Webhook requests allowed per sliding minute; more answer 429. 0 = no limit. */
+  /** API requests allowed per sliding minute, all accounts together; more answer 429. 0 = no limit. */
   rateLimitPerMinute: number;
   /** Probability that a successful write is performed and then the connection is reset without an answer. */
   dropAfterCommit: number;
@@ -22,31 +26,34 @@ export interface Faults {
   validateUrls: boolean;
 }
 
-/** How to start the emulator. */
+/** How to start the emulator. Without `accounts`, it has one account, set up by the single-account fields here. */
 export interface EmulatorOptions extends Partial<Faults> {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** JSON state file: loaded at start, rewritten atomically after each change. */
+  /** The accounts, each with its own webhooks, refresh token and state file; they share one OAuth app by default. */
+  accounts?: readonly AccountOptions[];
+  /** The OAuth app every account shares unless it sets its own. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Issue a new refresh token on every refresh and revoke the old one, for every account that does not say. */
+  rotateRefreshTokens?: boolean;
+  /** Refuse a refresh token unused for this many seconds, for every account that does not say. */
+  refreshTokenIdleExpirySec?: number;
+  /** Single account: its JSON state file, loaded at start and rewritten atomically after each change. */
   state?: string;
-  /** Webhooks to start with when there is no state file yet (RD's list objects). */
+  /** Single account: webhooks to start with when there is no state file yet (RD's list objects). */
   seed?: readonly WireWebhook[];
+  /** Single account: the refresh token the token endpoint accepts. */
+  refreshToken?: string;
+  /** Single account: the authorization code the token endpoint accepts once (besides those GET /auth/dialog issues). */
+  authCode?: string;
+  /** Single account. */
+  platformAccountId?: string;
   /** Lifetime of issued access tokens. Default 86400 s, as RD's /auth/token. */
   tokenLifetimeSec?: number;
   /** Answer 401 without a valid access token. Default true. */
   requireAuth?: boolean;
-  /** The OAuth app the token endpoint accepts. */
-  clientId?: string;
-  clientSecret?: string;
-  /** The refresh token the token endpoint accepts. */
-  refreshToken?: string;
-  /** The authorization code the token endpoint accepts once (besides those GET /auth/dialog issues). */
-  authCode?: string;
-  /** Issue a new refresh token on every refresh and revoke the old one (RD's newer endpoints do). */
-  rotateRefreshTokens?: boolean;
-  platformAccountId?: string;
-  /** The account's name, as GET /marketing/account_info answers it. */
-  accountName?: string;
   random?: () => number;
   now?: () => number;
   /** One line per request handled. */
@@ -60,20 +67,29 @@ export interface RequestRecord {
   status: number;
 }
 
-/** A running emulator. */
-export interface EmulatorHandle {
+/** One account of a running emulator. */
+export interface AccountHandle {
+  name: string;
+  store: EmulatorStore;
+  /** The credentials its token endpoint accepts; a rotation replaces refreshToken here. */
+  credentials: AccountCredentials;
+  /** Issues an access token for this account directly, as if the token endpoint had. */
+  issueToken(lifetimeSec?: number): string;
+}
+
+/** A running emulator. `store`, `credentials` and `issueToken` are the first account's. */
+export interface EmulatorHandle extends Omit<AccountHandle, 'name'> {
   url: string;
   port: number;
-  store: EmulatorStore;
   faults: Faults;
-  /** The credentials its token endpoint accepts. */
-  credentials: { clientId: string; clientSecret: string; refreshToken: string; authCode: string };
+  /** The accounts' names, in order. */
+  accounts: string[];
+  /** The account of that name; throws when there is none. */
+  account(name: string): AccountHandle;
   /** Every request handled, in order. */
   requests: RequestRecord[];
   /** How many requests had this method (and path, trailing slash ignored). */
   count(method: string, path?: string): number;
-  /** Issues an access token directly, as if the token endpoint had. */
-  issueToken(lifetimeSec?: number): string;
   /** Makes every issued access token expired. */
   expireTokens(): void;
   /** Every access token issued so far (tests assert they never leak). */
@@ -81,19 +97,7 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
-/** The credentials the emulator accepts unless told otherwise; documented for users of `rdhooks emulator`. */
-export const EMULATOR_CREDENTIALS = {
-  clientId: 'rdhooks-emulator',
-  clientSecret: 'rdhooks-emulator-secret',
-  refreshToken: 'rdhooks-emulator-refresh-token',
-  authCode: 'rdhooks-emulator-code',
-} as const;
-
-/** The account name the emulator answers unless told otherwise. */
-export const DEFAULT_ACCOUNT_NAME = 'RD Station emulator';
-
 const EXPIRED_HEADER = 'Bearer realm="https://api.rd.services/", error="expired_token", error_description="The access token expired"';
-const COLLECTION = '/integrations/webhooks';
 
 function html(status: number): string {
   const title = status === 503 ? '503 Service Temporarily Unavailable' : '500 Internal Server Error';
@@ -130,18 +134,32 @@ export async function targetAnswers2xx(url: string): Promise<boolean> {
   }
 }
 
+/** The accounts the options describe: `accounts`, or one default account from the single-account fields. */
+function accountsOf(options: EmulatorOptions): readonly AccountOptions[] {
+  if (!options.accounts) {
+    const { state, seed, refreshToken, authCode, platformAccountId } = options;
+    return [{ name: DEFAULT_ACCOUNT_NAME, state, seed, refreshToken, authCode, platformAccountId }];
+  }
+  const single = (['state', 'seed', 'refreshToken', 'authCode', 'platformAccountId'] as const).filter((k) => options[k] !== undefined);
+  if (single.length) {
+    throw new UserError(`The emulator was given accounts and also ${single.join(', ')}, which belong to one account.`, 'Set them on each account in accounts instead.');
+  }
+  return options.accounts;
+}
+
+const UNSUPPORTED_MEDIA = rdError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The payload is in a format not supported by this method on the target resource.');
+const UNPARSABLE = rdError(400, 'BAD_REQUEST', 'Could not parse the body of the request according to the provided Content-Type.');
+
+/** The media type of a request, lower-case, without parameters. */
+function mediaType(req: IncomingMessage): string | undefined {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+}
+
 /** Starts the emulator on a loopback port and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const lifetimeSec = options.tokenLifetimeSec ?? 86_400;
   const requireAuth = options.requireAuth ?? true;
-  const credentials = {
-    clientId: options.clientId ?? EMULATOR_CREDENTIALS.clientId,
-    clientSecret: options.clientSecret ?? EMULATOR_CREDENTIALS.clientSecret,
-    refreshToken: options.refreshToken ?? EMULATOR_CREDENTIALS.refreshToken,
-    authCode: options.authCode ?? EMULATOR_CREDENTIALS.authCode,
-  };
   const faults: Faults = {
     latencyMs: options.latencyMs ?? 0,
     failRate: options.failRate ?? 0,
@@ -150,37 +168,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     validateUrls: options.validateUrls ?? false,
   };
 
-  const saved = options.state ? await readWebhooksFile(options.state) : undefined;
-  const store = new EmulatorStore({
-    seed: saved?.webhooks ?? options.seed ?? [],
-    platformAccountId: saved?.platform_account_id ?? options.platformAccountId,
-    now,
-  });
-  let writing: Promise<void> = Promise.resolve();
-  const persist = (): Promise<void> => {
-    const file = options.state;
-    if (!file) return Promise.resolve();
-    // Writes run one after another so an older snapshot never overwrites a newer one.
-    writing = writing.catch(() => undefined).then(() => writeState(file, { version: 1, platform_account_id: store.platformAccountId, webhooks: store.snapshot() }));
-    return writing;
-  };
-  store.onChange = persist;
-  // Read at each create, so tests and /_emulator/faults can switch it at run time.
-  store.validateUrl = async (url) => !faults.validateUrls || (await targetAnswers2xx(url));
-  if (options.state && !saved) await persist();
-
-  const tokens = new Map<string, number>();
-  const usedCodes = new Set<string>();
-  /** Codes GET /auth/dialog issued, by expiry time; each is deleted when used. */
-  const issuedCodes = new Map<string, number>();
+  const specs = accountsOf(options);
+  checkAccounts(specs);
+  const accounts: EmulatorAccount[] = [];
+  for (const [i, spec] of specs.entries()) {
+    accounts.push(
+      await openAccount(spec, i, options, {
+        now,
+        // Read at each create, so tests and /_emulator/faults can switch it at run time.
+        validateUrl: async (url) => !faults.validateUrls || (await targetAnswers2xx(url)),
+      }),
+    );
+  }
+  const first = accounts[0] as EmulatorAccount;
+  const authority = new Authority(accounts, { now, lifetimeSec: options.tokenLifetimeSec ?? 86_400 });
   const window: number[] = [];
   const requests: RequestRecord[] = [];
-
-  const issueToken = (seconds = lifetimeSec): string => {
-    const token = `emu_${randomBytes(24).toString('base64url')}`;
-    tokens.set(token, now() + seconds * 1000);
-    return token;
-  };
 
   const send = (res: ServerResponse, reply: StoreReply, headers: Record<string, string> = {}): number => {
     if (reply.body === undefined) {
@@ -191,90 +194,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return reply.status;
   };
 
-  const error = (status: number, type: string, message: string): StoreReply => ({ status, body: { errors: { error_type: type, error_message: message } } });
-
   async function token(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const text = await readBody(req);
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    let params: Record<string, unknown>;
+    const type = mediaType(req);
     if (type === 'application/json') {
+      let params: unknown;
       try {
-        params = JSON.parse(text) as Record<string, unknown>;
+        params = JSON.parse(text);
       } catch {
-        return send(res, error(400, 'BAD_REQUEST', 'Could not parse the body of the request according to the provided Content-Type.'));
+        return send(res, UNPARSABLE);
       }
-    } else if (type === 'application/x-www-form-urlencoded') {
-      params = Object.fromEntries(new URLSearchParams(text));
-    } else {
-      return send(res, error(415, 'UNSUPPORTED_MEDIA_TYPE', 'The payload is in a format not supported by this method on the target resource.'));
+      return send(res, authority.token(typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {}));
     }
-    const missing = ['client_id', 'client_secret'].filter((k) => typeof params[k] !== 'string' || !params[k]);
-    if (missing.length) {
-      return send(res, { status: 400, body: { errors: missing.map((k) => ({ error_type: 'CANNOT_BE_NULL', error_message: 'Cannot be null.', path: `body.${k}` })) } });
-    }
-    if (params.client_id !== credentials.clientId || params.client_secret !== credentials.clientSecret) {
-      return send(res, error(401, 'ACCESS_DENIED', 'Wrong credentials provided.'));
-    }
-    const grant = typeof params.grant_type === 'string' ? params.grant_type : params.code !== undefined ? 'authorization_code' : 'refresh_token';
-    if (grant === 'authorization_code') {
-      const code = typeof params.code === 'string' ? params.code : '';
-      const issued = issuedCodes.get(code);
-      if (issued !== undefined) {
-        issuedCodes.delete(code);
-        if (issued <= now()) return send(res, error(401, 'EXPIRED_CODE_GRANT', 'The authorization code grant has expired.'));
-      } else if (code !== credentials.authCode || usedCodes.has(credentials.authCode)) {
-        return send(res, error(401, 'EXPIRED_CODE_GRANT', 'The authorization code grant has expired.'));
-      } else {
-        usedCodes.add(credentials.authCode);
-      }
-    } else if (grant === 'refresh_token') {
-      if (params.refresh_token !== credentials.refreshToken) {
-        return send(res, error(401, 'INVALID_REFRESH_TOKEN', 'The provided refresh token is invalid or was revoked.'));
-      }
-      if (options.rotateRefreshTokens) credentials.refreshToken = `emu_refresh_${randomBytes(16).toString('base64url')}`;
-    } else {
-      return send(res, { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant_type "${grant}".` } });
-    }
-    return send(res, { status: 200, body: { access_token: issueToken(), expires_in: lifetimeSec, refresh_token: credentials.refreshToken } });
+    if (type === 'application/x-www-form-urlencoded') return send(res, authority.token(Object.fromEntries(new URLSearchParams(text))));
+    return send(res, UNSUPPORTED_MEDIA);
   }
 
-  /**
-   * RD's authorization dialog, with the user's consent taken as given: redirects to `redirect_uri?code=…` with a
-   * fresh code valid for 1 hour and good for one exchange, as RD documents.
-   */
   function dialog(req: IncomingMessage, res: ServerResponse): number {
-    const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
-    const clientId = query.get('client_id');
-    const redirect = query.get('redirect_uri');
-    const missing = [['client_id', clientId], ['redirect_uri', redirect]].filter(([, v]) => !v).map(([k]) => k);
-    if (missing.length) {
-      return send(res, { status: 400, body: { errors: missing.map((k) => ({ error_type: 'CANNOT_BE_NULL', error_message: 'Cannot be null.', path: `query.${k}` })) } });
+    const answer = authority.dialog(new URL(req.url ?? '/', 'http://emulator').searchParams);
+    if ('location' in answer) {
+      res.writeHead(302, { Location: answer.location }).end();
+      return 302;
     }
-    if (clientId !== credentials.clientId) return send(res, error(401, 'ACCESS_DENIED', 'Wrong credentials provided.'));
-    let target: URL;
-    try {
-      target = new URL(redirect as string);
-      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error('not http');
-    } catch {
-      return send(res, error(400, 'INVALID_REDIRECT_URI', 'The redirect_uri must be an absolute http(s) URL.'));
-    }
-    const code = `emu_code_${randomBytes(16).toString('hex')}`;
-    issuedCodes.set(code, now() + 3600 * 1000);
-    target.searchParams.set('code', code);
-    res.writeHead(302, { Location: target.toString() }).end();
-    return 302;
+    return send(res, answer);
   }
 
-  /** Checks the bearer token; an answer when it is refused. */
-  function unauthorized(req: IncomingMessage, res: ServerResponse): number | undefined {
-    if (!requireAuth) return undefined;
+  /** The account the request's bearer token was issued for, or the answer refusing it. */
+  function authorize(req: IncomingMessage, res: ServerResponse): EmulatorAccount | number {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const account = m?.[1] ? authority.accountOf(m[1]) : undefined;
+    if (account) return account;
+    if (!requireAuth) return first;
     if (!m?.[1]) return send(res, { status: 401, body: { error: 'invalid_request', error_description: 'The access token is missing' } });
-    const expiresAt = tokens.get(m[1]);
-    if (expiresAt === undefined || expiresAt <= now()) {
-      return send(res, error(401, 'UNAUTHORIZED', 'Invalid token.'), { 'WWW-Authenticate': EXPIRED_HEADER });
-    }
-    return undefined;
+    return send(res, rdError(401, 'UNAUTHORIZED', 'Invalid token.'), { 'WWW-Authenticate': EXPIRED_HEADER });
   }
 
   function rateLimited(res: ServerResponse): number | undefined {
@@ -284,32 +236,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     while (window.length && (window[0] as number) <= t - 60_000) window.shift();
     if (window.length >= limit) {
       const retryAfter = Math.max(1, Math.ceil(((window[0] as number) + 60_000 - t) / 1000));
-      return send(res, error(429, 'RATE_LIMIT_EXCEDDED', 'API usage limit exceeded'), { 'Retry-After': String(retryAfter) });
+      return send(res, rdError(429, 'RATE_LIMIT_EXCEDDED', 'API usage limit exceeded'), { 'Retry-After': String(retryAfter) });
     }
     window.push(t);
     return undefined;
   }
 
-  async function webhooks(req: IncomingMessage, res: ServerResponse, method: string, rest: string): Promise<number> {
-    const refused = rateLimited(res) ?? unauthorized(req, res);
-    if (refused !== undefined) return refused;
+  /** An API request: rate limit, the bearer token, injected latency and failures, then `serve` for the token's account. */
+  async function api(req: IncomingMessage, res: ServerResponse, serve: (account: EmulatorAccount) => Promise<number>): Promise<number> {
+    const limited = rateLimited(res);
+    if (limited !== undefined) return limited;
+    const account = authorize(req, res);
+    if (typeof account === 'number') return account;
     if (faults.latencyMs > 0) await delay(faults.latencyMs);
     if (faults.failRate > 0 && random() < faults.failRate) {
       const status = random() < 0.5 ? 500 : 503;
       res.writeHead(status, { 'Content-Type': 'text/html' }).end(html(status));
       return status;
     }
+    return serve(account);
+  }
+
+  async function webhooks(req: IncomingMessage, res: ServerResponse, method: string, rest: string, account: EmulatorAccount): Promise<number> {
+    const { store } = account;
     let body: unknown;
     if (method === 'POST' || method === 'PUT') {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      const type = mediaType(req);
       const text = await readBody(req);
-      if (type !== 'application/json') {
-        return send(res, error(415, 'UNSUPPORTED_MEDIA_TYPE', 'The payload is in a format not supported by this method on the target resource.'));
-      }
+      if (type !== 'application/json') return send(res, UNSUPPORTED_MEDIA);
       try {
         body = JSON.parse(text);
       } catch {
-        return send(res, error(400, 'BAD_REQUEST', 'Could not parse the body of the request according to the provided Content-Type.'));
+        return send(res, UNPARSABLE);
       }
     }
     let reply: StoreReply;
@@ -319,9 +277,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     else if (uuid !== undefined && !uuid.includes('/') && method === 'GET') reply = store.get(uuid);
     else if (uuid !== undefined && !uuid.includes('/') && method === 'PUT') reply = await store.update(uuid, body);
     else if (uuid !== undefined && !uuid.includes('/') && method === 'DELETE') reply = await store.delete(uuid);
-    else return send(res, error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here.`));
+    else return send(res, rdError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here.`));
     if (method !== 'GET' && reply.status < 300 && faults.dropAfterCommit > 0 && random() < faults.dropAfterCommit) {
-      await writing.catch(() => undefined);
+      await account.flush();
       req.socket.resetAndDestroy();
       return 0;
     }
@@ -331,30 +289,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function admin(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<number> {
     const m = /^\/_emulator\/webhooks\/([^/]+)\/(suspend|activate)$/.exec(path);
     if (m?.[1] && method === 'POST') {
-      const ok = await store.setStatus(decodeURIComponent(m[1]), m[2] === 'suspend' ? 'suspended' : 'active');
-      return send(res, ok ? { status: 204 } : error(404, 'RESOURCE_NOT_FOUND', 'Webhook not found.'));
+      const uuid = decodeURIComponent(m[1]);
+      const holder = accounts.find((a) => a.store.get(uuid).status === 200);
+      const ok = holder !== undefined && (await holder.store.setStatus(uuid, m[2] === 'suspend' ? 'suspended' : 'active'));
+      return send(res, ok ? { status: 204 } : rdError(404, 'RESOURCE_NOT_FOUND', 'Webhook not found.'));
     }
     if (path === '/_emulator/faults' && method === 'PUT') {
       try {
         Object.assign(faults, JSON.parse(await readBody(req)) as Partial<Faults>);
       } catch {
-        return send(res, error(400, 'BAD_REQUEST', 'Could not parse the body.'));
+        return send(res, rdError(400, 'BAD_REQUEST', 'Could not parse the body.'));
       }
     }
     if (path === '/_emulator/faults') return send(res, { status: 200, body: faults });
-    return send(res, error(404, 'RESOURCE_NOT_FOUND', 'No such emulator endpoint.'));
+    return send(res, rdError(404, 'RESOURCE_NOT_FOUND', 'No such emulator endpoint.'));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const method = (req.method ?? 'GET').toUpperCase();
     // RD's Ruby gem calls the collection with a trailing slash and its n8n node without: both are the same.
     const path = new URL(req.url ?? '/', 'http://emulator').pathname.replace(/(.)\/+$/, '$1');
-    if (path === '/auth/token' && method === 'POST') return token(req, res);
-    if (path === '/auth/dialog' && method === 'GET') return dialog(req, res);
-    if (path === COLLECTION || path.startsWith(`${COLLECTION}/`)) return webhooks(req, res, method, path.slice(COLLECTION.length + 1));
-    if (path === ACCOUNT_INFO_PATH && method === 'GET') return unauthorized(req, res) ?? send(res, { status: 200, body: { name: options.accountName ?? DEFAULT_ACCOUNT_NAME } });
+    if ((path === TOKEN_PATH || path === OAUTH2_TOKEN_PATH) && method === 'POST') return token(req, res);
+    if (path === DIALOG_PATH && method === 'GET') return dialog(req, res);
+    if (path === WEBHOOKS_PATH || path.startsWith(`${WEBHOOKS_PATH}/`)) {
+      return api(req, res, (account) => webhooks(req, res, method, path.slice(WEBHOOKS_PATH.length + 1), account));
+    }
+    if (path === ACCOUNT_INFO_PATH && method === 'GET') return api(req, res, async (account) => send(res, { status: 200, body: { name: account.name } }));
     if (path.startsWith('/_emulator/')) return admin(req, res, method, path);
-    return send(res, error(404, 'RESOURCE_NOT_FOUND', `No route for ${method} ${path}.`));
+    return send(res, rdError(404, 'RESOURCE_NOT_FOUND', `No route for ${method} ${path}.`));
   }
 
   const server = createServer((req, res) => {
@@ -378,27 +340,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const normalize = (p: string): string => p.replace(/(.)\/+$/, '$1');
+  const handleOf = (a: EmulatorAccount): AccountHandle => ({
+    name: a.name,
+    store: a.store,
+    credentials: a.credentials,
+    issueToken: (lifetimeSec) => authority.issueToken(a, lifetimeSec),
+  });
 
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
-    store,
+    store: first.store,
+    credentials: first.credentials,
+    issueToken: (lifetimeSec) => authority.issueToken(first, lifetimeSec),
+    accounts: accounts.map((a) => a.name),
+    account(name) {
+      const a = accounts.find((x) => x.name === name);
+      if (!a) throw new Error(`the emulator has no account named ${JSON.stringify(name)}`);
+      return handleOf(a);
+    },
     faults,
-    credentials,
     requests,
     count: (method, path) =>
       requests.filter((r) => r.method === method.toUpperCase() && (path === undefined || normalize(r.path) === normalize(path))).length,
-    issueToken,
-    issuedTokens: () => [...tokens.keys()],
-    expireTokens: () => {
-      for (const t of tokens.keys()) tokens.set(t, 0);
-    },
+    issuedTokens: () => authority.issued(),
+    expireTokens: () => authority.expireAll(),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await writing.catch(() => undefined);
+      await Promise.all(accounts.map((a) => a.flush()));
     },
   };
 }

@@ -1,13 +1,11 @@
 /**
  * The emulator's webhook store: RD Station's rules (validation, uniqueness, server-set fields) over plain data,
- * answering with the statuses and bodies RD documents. MemoryWebhookApi puts the WebhookApi contract on top of it
- * and is the in-memory fake unit tests use.
+ * answering with the statuses and bodies RD documents.
  */
 import { randomUUID } from 'node:crypto';
-import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
-import type { WebhookApi } from '../rdstation/api.js';
-import { apiErrorFromResponse, targetUrlRejected, type Operation } from '../rdstation/errors.js';
-import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody, type WireWebhook } from '../rdstation/wire.js';
+import { UserError } from '../shared/errors.js';
+import { CONVERSION_EVENT, EVENT_TYPES, RELATIONS } from '../shared/webhook.js';
+import type { WireWebhook } from '../rdstation/wire.js';
 
 /** An answer of the store: an HTTP status and a JSON body (none for 204). */
 export interface StoreReply {
@@ -97,6 +95,15 @@ function serverOrder(v: unknown): string[] {
   return Array.isArray(v) ? [...(v as string[])].reverse() : [];
 }
 
+/** Why a seeded or saved webhook cannot be loaded: not an object, or no "event_type" / "url" string, or a bad uuid. */
+export function wireWebhookProblem(w: unknown): string | undefined {
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) return 'is not a JSON object';
+  const o = w as Record<string, unknown>;
+  for (const key of ['event_type', 'url']) if (typeof o[key] !== 'string') return `has no "${key}" string`;
+  if (o.uuid !== undefined && (typeof o.uuid !== 'string' || !o.uuid)) return 'has a "uuid" that is not a string';
+  return undefined;
+}
+
 /** The store: webhooks by uuid, in creation order. */
 export class EmulatorStore {
   private readonly webhooks = new Map<string, WireWebhook>();
@@ -118,9 +125,8 @@ export class EmulatorStore {
 
   /** Adds a webhook exactly as given (a seed or saved state): legacy fields stay missing. */
   load(w: WireWebhook): void {
-    if (typeof w.event_type !== 'string' || typeof w.url !== 'string') {
-      throw new Error(`a seeded webhook needs "event_type" and "url" strings: ${JSON.stringify(w)}`);
-    }
+    const problem = wireWebhookProblem(w);
+    if (problem) throw new UserError(`A seeded webhook ${problem}.`, 'Give every seeded webhook "event_type" and "url" strings, as RD lists them.');
     const uuid = typeof w.uuid === 'string' && w.uuid ? w.uuid : this.newUuid();
     const copy: WireWebhook = { ...w, uuid };
     if (typeof copy.platform_account_id === 'number') copy.platform_account_id = String(copy.platform_account_id);
@@ -234,114 +240,4 @@ export class EmulatorStore {
     }
     return undefined;
   }
-}
-
-/** The five operations, as counted by MemoryWebhookApi. */
-export type ApiOperation = 'list' | 'get' | 'create' | 'update' | 'delete';
-
-/** One call MemoryWebhookApi received. */
-export interface ApiCall {
-  op: ApiOperation;
-  uuid?: string;
-  spec?: WebhookSpec;
-}
-
-const WEBHOOKS = '/integrations/webhooks';
-
-/**
- * The in-memory WebhookApi: the emulator's store behind the same wire format and error parsing as the HTTP client,
- * so the contract tests hold for both. Counts and logs every call for tests that assert exact API traffic.
- */
-export class MemoryWebhookApi implements WebhookApi {
-  readonly store: EmulatorStore;
-  /** Every call in order. */
-  readonly log: ApiCall[] = [];
-  /** Errors to throw on the next calls of an operation, before touching the store. */
-  private readonly failures = new Map<ApiOperation, Error[]>();
-
-  constructor(options: StoreOptions | EmulatorStore = {}) {
-    this.store = options instanceof EmulatorStore ? options : new EmulatorStore(options);
-  }
-
-  /** How many calls of each operation were made. */
-  get calls(): Record<ApiOperation, number> {
-    const counts: Record<ApiOperation, number> = { list: 0, get: 0, create: 0, update: 0, delete: 0 };
-    for (const c of this.log) counts[c.op]++;
-    return counts;
-  }
-
-  /** The create, update and delete calls, in order. */
-  writes(): ApiCall[] {
-    return this.log.filter((c) => c.op !== 'list' && c.op !== 'get');
-  }
-
-  /** Forgets the call log. */
-  resetCalls(): void {
-    this.log.length = 0;
-  }
-
-  /** Makes the next call of `op` throw `error` (queue several to fail several calls). */
-  failNext(op: ApiOperation, error: Error): void {
-    this.failures.set(op, [...(this.failures.get(op) ?? []), error]);
-  }
-
-  /** Marks a webhook suspended, as RD does with a failing target. */
-  suspend(uuid: string): Promise<boolean> {
-    return this.store.suspend(uuid);
-  }
-
-  async list(): Promise<RemoteWebhook[]> {
-    this.record({ op: 'list' });
-    return listFromWire(roundTrip(this.reply(this.store.list(), 'list', 'GET', WEBHOOKS)));
-  }
-
-  async get(uuid: string): Promise<RemoteWebhook> {
-    this.record({ op: 'get', uuid });
-    return fromWire(roundTrip(this.reply(this.store.get(uuid), 'get', 'GET', `${WEBHOOKS}/${uuid}`)));
-  }
-
-  async create(spec: WebhookSpec): Promise<RemoteWebhook> {
-    this.record({ op: 'create', spec: structuredClone(spec) });
-    const reply = await this.store.create(roundTrip(toRequestBody(spec)));
-    // As in the HTTP client: no credentials can be wrong here, so a 401 on create is the target URL.
-    if (reply.status === 401) throw targetUrlRejected(spec.url, 'POST', WEBHOOKS, stringifyWithLargeIds(reply.body));
-    return fromWire(roundTrip(this.reply(reply, 'create', 'POST', WEBHOOKS)));
-  }
-
-  async update(uuid: string, spec: WebhookSpec): Promise<RemoteWebhook> {
-    this.record({ op: 'update', uuid, spec: structuredClone(spec) });
-    const path = `${WEBHOOKS}/${uuid}`;
-    return fromWire(roundTrip(this.reply(await this.store.update(uuid, roundTrip(toRequestBody(spec))), 'update', 'PUT', path)));
-  }
-
-  async accountInfo(): Promise<{ name: string }> {
-    return { name: 'RD Station emulator' };
-  }
-
-  async delete(uuid: string): Promise<void> {
-    this.record({ op: 'delete', uuid });
-    this.reply(await this.store.delete(uuid), 'delete', 'DELETE', `${WEBHOOKS}/${uuid}`);
-  }
-
-  private record(call: ApiCall): void {
-    this.log.push(call);
-    const queued = this.failures.get(call.op);
-    const next = queued?.shift();
-    if (next) throw next;
-  }
-
-  private reply(reply: StoreReply, op: Operation, method: string, path: string): unknown {
-    if (reply.status >= 200 && reply.status < 300) return reply.body;
-    throw apiErrorFromResponse({ status: reply.status, body: stringifyWithLargeIds(reply.body ?? ''), method, path, operation: op });
-  }
-}
-
-/** Through JSON text and back, as over HTTP: no shared references, large ids kept as text. */
-function roundTrip(value: unknown): unknown {
-  return value === undefined ? undefined : parseJsonLossless(stringifyWithLargeIds(value));
-}
-
-/** An in-memory WebhookApi seeded with `webhooks` (RemoteWebhook or RD's wire objects). */
-export function createMemoryApi(webhooks: readonly (RemoteWebhook | WireWebhook)[] = [], options: Omit<StoreOptions, 'seed'> = {}): MemoryWebhookApi {
-  return new MemoryWebhookApi({ ...options, seed: webhooks as WireWebhook[] });
 }

@@ -1,5 +1,6 @@
 /** Credentials from the environment and an access-token provider that exchanges and refreshes them. */
 import { UserError } from '../shared/errors.js';
+import { sanitize } from './errors.js';
 
 /** What rdhooks needs to exchange a refresh token for an access token. */
 export interface RefreshCredentials {
@@ -66,10 +67,15 @@ export interface TokenResponse {
 /** Performs the token request (the HTTP client supplies it, so this module does no I/O of its own). */
 export type TokenExchange = (body: { client_id: string; client_secret: string; refresh_token: string }) => Promise<TokenResponse>;
 
+/** Keeps a new refresh token (in a secret store, a file…); awaited before the new access token is used. */
+export type RefreshTokenSaver = (newToken: string) => Promise<void>;
+
 /** Options of the token provider. */
 export interface TokenProviderOptions {
   /** Notices for the user (stderr); never receives a secret. */
   notice?: (line: string) => void;
+  /** Called whenever RD answers a refresh token other than the one in use; without it, a notice says so. */
+  onRefreshTokenRotated?: RefreshTokenSaver;
   /** Called with every secret as it becomes known, so logs and errors can redact it. */
   onSecret?: (secret: string) => void;
   now?: () => number;
@@ -137,19 +143,39 @@ export class TokenProvider {
       refresh_token: this.refreshToken,
     });
     this.options.onSecret?.(res.access_token);
+    if (res.refresh_token && res.refresh_token !== this.refreshToken) {
+      this.options.onSecret?.(res.refresh_token);
+      // The old token may be revoked already: from now on only the new one can refresh, whatever follows.
+      this.refreshToken = res.refresh_token;
+      await this.keep(res.refresh_token);
+    }
     this.accessToken = res.access_token;
     this.exchanged.add(res.access_token);
     // Read expires_in: RD's tokens last 24 h on /auth/token but 2 h on newer endpoints; never assume.
     this.expiresAt = typeof res.expires_in === 'number' && res.expires_in > 0 ? this.now() + res.expires_in * 1000 : undefined;
-    if (res.refresh_token && res.refresh_token !== this.refreshToken) {
-      this.options.onSecret?.(res.refresh_token);
-      this.refreshToken = res.refresh_token;
+    return res.access_token;
+  }
+
+  /** Hands a new refresh token to the caller's saver, or tells the user it must be stored by hand. */
+  private async keep(token: string): Promise<void> {
+    const save = this.options.onRefreshTokenRotated;
+    if (!save) {
       this.options.notice?.(
         `warning: RD Station issued a new refresh token (not shown); rdhooks uses it for the rest of this run. ` +
           `The one in ${CREDENTIAL_VARS.refreshToken} may stop working: if a later run fails with INVALID_REFRESH_TOKEN, ` +
           `authorize the app again (rdhooks auth url, then rdhooks auth exchange) and store the new refresh token in ${CREDENTIAL_VARS.refreshToken} (e.g. your CI secret).`,
       );
+      return;
     }
-    return res.access_token;
+    try {
+      await save(token);
+    } catch (err) {
+      const why = sanitize(err instanceof Error ? err.message : String(err)) || 'no reason given';
+      throw new UserError(
+        `RD Station issued a new refresh token, and saving it failed: ${why}`,
+        `rdhooks stopped before using it. The refresh token in ${CREDENTIAL_VARS.refreshToken} may already be revoked: fix what made saving fail and run again; ` +
+          'if RD Station then answers INVALID_REFRESH_TOKEN, authorize the app again (rdhooks auth url, then rdhooks auth exchange).',
+      );
+    }
   }
 }

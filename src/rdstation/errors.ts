@@ -1,6 +1,8 @@
 /** ApiError: every error body RD Station documents, parsed into one typed error that says what to do. */
 import { UserError } from '../shared/errors.js';
 import { stripControl } from '../shared/text.js';
+import type { Operation } from './api.js';
+import { isTransientStatus } from './retry.js';
 
 /** One field-level problem reported by RD Station (`path` or the key of a field → errors map). */
 export interface FieldError {
@@ -20,9 +22,6 @@ export interface ParsedErrorBody {
   /** The body was an HTML page (a gateway's error page). */
   html: boolean;
 }
-
-/** The API operation that failed; hints depend on it. */
-export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'token' | 'code';
 
 /** Remote text on one line, without escapes, control or bidi characters, so it cannot drive the terminal. */
 export function sanitize(text: string): string {
@@ -217,11 +216,6 @@ export class ApiError extends UserError {
 /** The code of the error raised when RD refuses a create because the target URL did not answer 2xx. */
 export const TARGET_URL_REJECTED = 'TARGET_URL_REJECTED';
 
-/** Whether a status is worth retrying later (rate limit, server failure). */
-export function isTransientStatus(status: number): boolean {
-  return status === 429 || status >= 500;
-}
-
 /** Whether an error looks like RD's refusal of a second webhook with the same (event_type, url). */
 export function isDuplicateError(e: { status?: number; code?: string; serverMessage?: string }): boolean {
   if (e.status === 409) return true;
@@ -313,16 +307,40 @@ export function apiErrorFromResponse(input: ResponseErrorInput): ApiError {
   });
 }
 
-/** The 401 RD answers to a create when its POST to the target URL did not get a 2xx: not a credentials problem. */
+/** The code of the error raised when a 401 on create may be the token or the target URL (no way to refresh and tell). */
+export const TOKEN_OR_TARGET_REJECTED = 'TOKEN_OR_TARGET_REJECTED';
+
+/** What to run to see whether a target URL answers as RD wants. */
+const PROBE_TARGET = 'check it with rdhooks plan --check-targets';
+
+/** The 401 RD answers to a create when its POST to the target URL did not get a 2xx, with credentials known good. */
 export function targetUrlRejected(url: string, method: string, path: string, body: string): ApiError {
-  const parsed = parseErrorBody(body);
+  const target = sanitize(url);
   return new ApiError({
-    message: `RD Station refused to create the webhook for ${sanitize(url)}: it could not validate the target URL (RD POSTs to it on create and needs a 2xx answer; it answered 401)`,
-    hint: `The credentials were accepted. Make sure ${sanitize(url)} is reachable from the internet over https and answers 2xx to a JSON POST, then apply again.`,
+    message: `RD Station refused to create the webhook for ${target}: it could not validate the target URL (RD POSTs to it on create and needs a 2xx answer; it answered 401)`,
+    hint: `The credentials were accepted (a freshly exchanged access token got the same answer). Make sure ${target} is reachable from the internet over https and answers 2xx to a JSON POST (${PROBE_TARGET}), then apply again.`,
     status: 401,
     code: TARGET_URL_REJECTED,
-    serverMessage: parsed.message,
-    fieldErrors: [],
+    serverMessage: parseErrorBody(body).message,
+    method,
+    path,
+    retryable: false,
+  });
+}
+
+/** A 401 on create with an access token alone: the token or the target URL, and no refresh to tell them apart. */
+export function tokenOrTargetRejected(url: string, method: string, path: string, body: string): ApiError {
+  const target = sanitize(url);
+  return new ApiError({
+    message:
+      `RD Station answered 401 to the create of the webhook for ${target}: either the access token is invalid or expired, ` +
+      `or RD could not validate the target URL ${target} (RD POSTs to it on create and needs a 2xx answer)`,
+    hint:
+      `Make sure ${target} answers 2xx to a JSON POST (${PROBE_TARGET}); if it does, renew RDSTATION_ACCESS_TOKEN. ` +
+      'With RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN set, rdhooks refreshes the token and tells the two apart.',
+    status: 401,
+    code: TOKEN_OR_TARGET_REJECTED,
+    serverMessage: parseErrorBody(body).message,
     method,
     path,
     retryable: false,

@@ -1,22 +1,28 @@
-/** The got implementation of WebhookApi: the only module that imports got. */
-import got, { RequestError } from 'got';
-import { VERSION } from '../shared/version.js';
-import { ACCOUNT_INFO_PATH } from './paths.js';
-import { HTTP_DEFAULTS } from './defaults.js';
+/** The RD Station client: WebhookApi and AuthClient over HTTP, built on the caller (transport + retry policy). */
 import { identityKey, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import type { Logger, WebhookApi } from './api.js';
-import { TokenProvider, type Credentials, type TokenResponse } from './auth.js';
-import { ApiError, apiErrorFromResponse, parseErrorBody, sanitize, targetUrlRejected, type Operation } from './errors.js';
+import { checkTokenUrl, DEFAULT_API_URL } from './apiurl.js';
+import { TokenProvider, type Credentials, type RefreshTokenSaver, type TokenResponse } from './auth.js';
+import { createCaller, invalidResponse, type CallSpec, type UrlSource } from './call.js';
+import { HTTP_DEFAULTS } from './defaults.js';
+import { ACCOUNT_INFO_PATH, TOKEN_PATH, WEBHOOKS_PATH, webhookPath } from './paths.js';
 import { tokenBucket, type RateLimiter } from './ratelimit.js';
 import { createRedactor } from './secrets.js';
-import { backoffDelay, maybeSent, rateLimitWait, shouldRetry, type Headers } from './retry.js';
-import { fromWire, listFromWire, parseJsonLossless, toRequestBody, WireFormatError } from './wire.js';
+import type { Reply } from './transport.js';
+import { accountFromWire, fromWire, listFromWire, parseJsonLossless, toRequestBody, tokensFromWire, WireFormatError } from './wire.js';
 
 /** How to reach RD Station and how patient to be. */
 export interface HttpApiOptions {
   /** Base URL, already checked with checkApiUrl. */
   apiUrl: string;
+  /** The token endpoint, absolute; checked like the API URL. Default `${apiUrl}/auth/token`. */
+  tokenUrl?: string;
   auth: Credentials;
+  /**
+   * Keeps a refresh token RD answered in place of the one in use (rotation); awaited before the new access token
+   * is used. When it throws, the call fails with a UserError. Without it, a warning notice says to store it by hand.
+   */
+  onRefreshTokenRotated?: RefreshTokenSaver;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
   /** Attempts per call, the first included. Default 5. */
@@ -38,14 +44,6 @@ export interface HttpApiOptions {
   maxResponseBytes?: number;
 }
 
-
-const WEBHOOKS = '/integrations/webhooks';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: string;
-}
 
 /** Builds the RD Station client. No request is made until the first call. */
 export function createHttpApi(options: HttpApiOptions): WebhookApi {
@@ -70,277 +68,95 @@ export function createAuthClient(options: Omit<HttpApiOptions, 'auth'>): AuthCli
 }
 
 function createClient(options: HttpApiOptions): { api: WebhookApi } & AuthClient {
-  const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
-  const maxAttempts = Math.max(1, options.maxAttempts ?? HTTP_DEFAULTS.maxAttempts);
-  const deadlineMs = options.deadlineMs ?? HTTP_DEFAULTS.deadlineMs;
-  const maxResponseBytes = options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const limiter = options.limiter ?? tokenBucket(options.rateLimitPerMinute ?? HTTP_DEFAULTS.rateLimitPerMinute, { now, sleep });
   const redact = createRedactor();
-  const notice: Logger = (line) => options.logger?.(redact(line));
-  const debug: Logger = (line) => options.debug?.(`debug: ${redact(line)}`);
-  /** Tokens that a successful response proved good. */
-  const proven = new Set<string>();
+  const apiSource: UrlSource = { base: options.apiUrl, setting: 'RDSTATION_API_URL / --api-url', expected: `the RD Station API (${DEFAULT_API_URL})` };
+  const tokenUrl = options.tokenUrl === undefined ? `${options.apiUrl}${TOKEN_PATH}` : checkTokenUrl(options.tokenUrl);
+  const tokenSource: UrlSource = options.tokenUrl === undefined ? apiSource : { base: tokenUrl, setting: 'RDSTATION_TOKEN_URL', expected: `RD Station's token endpoint (${DEFAULT_API_URL}${TOKEN_PATH})` };
+  // Messages name a token URL under the API by its path, as they do every API path; another host in full.
+  const tokenPath = tokenUrl.startsWith(`${options.apiUrl}/`) ? tokenUrl.slice(options.apiUrl.length) : tokenUrl;
+  const tokens = new TokenProvider(options.auth, exchangeRefreshToken, {
+    onRefreshTokenRotated: options.onRefreshTokenRotated,
+    notice: (line) => options.logger?.(redact(line)),
+    onSecret: redact.add,
+    now,
+  });
+  const call = createCaller({
+    timeoutMs: options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs,
+    maxAttempts: Math.max(1, options.maxAttempts ?? HTTP_DEFAULTS.maxAttempts),
+    deadlineMs: options.deadlineMs ?? HTTP_DEFAULTS.deadlineMs,
+    maxResponseBytes: options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes,
+    now,
+    sleep,
+    random: options.random ?? Math.random,
+    limiter: options.limiter ?? tokenBucket(options.rateLimitPerMinute ?? HTTP_DEFAULTS.rateLimitPerMinute, { now, sleep }),
+    tokens,
+    redact,
+    debug: (line) => options.debug?.(`debug: ${redact(line)}`),
+  });
 
-  const auth = new TokenProvider(options.auth, exchangeToken, { notice, onSecret: redact.add, now });
+  /** A call to a path of the API. */
+  const api = (spec: Omit<CallSpec, 'url' | 'source'>): CallSpec => ({ ...spec, url: `${options.apiUrl}${spec.path}`, source: apiSource });
 
-  async function send(method: string, path: string, token: string | undefined, body: unknown, timeout: number): Promise<Reply> {
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `rdhooks/${VERSION}` };
-    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const request = got(`${options.apiUrl}${path}`, {
-      method: method as 'GET',
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      throwHttpErrors: false,
-      retry: { limit: 0 },
-      followRedirect: false,
-      timeout: { request: Math.max(1, timeout) },
-      responseType: 'text',
-    });
-    // got buffers the whole body: without a cap, a broken proxy or a hostile server could exhaust memory.
-    let tooLarge = false;
-    request.on('downloadProgress', (p: { transferred: number; total?: number }) => {
-      if (!tooLarge && (p.transferred > maxResponseBytes || (p.total ?? 0) > maxResponseBytes)) {
-        tooLarge = true;
-        request.cancel();
-      }
-    });
+  /** Reads a 2xx answer as `convert` says; an answer of another shape is INVALID_RESPONSE. */
+  function read<T>(spec: CallSpec, reply: Reply, convert: (v: unknown) => T): T {
     try {
-      const res = await request;
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      return convert(parseJsonLossless(reply.body));
     } catch (err) {
-      if (tooLarge) throw responseTooLarge(method, path);
+      if (err instanceof SyntaxError || err instanceof WireFormatError) throw invalidResponse(spec, err.message);
       throw err;
     }
   }
 
-  function responseTooLarge(method: string, path: string): ApiError {
-    const mib = Math.round((maxResponseBytes / 1024 / 1024) * 10) / 10;
-    return new ApiError({
-      message: `RD Station's answer to ${method} ${path} is larger than ${mib} MiB; rdhooks stopped reading it`,
-      hint: 'No RD Station answer is that large: check RDSTATION_API_URL / --api-url, and any proxy in between.',
-      code: 'RESPONSE_TOO_LARGE',
-      method,
-      path,
-      retryable: false,
-    });
+  /** Makes a call and reads its answer. */
+  async function fetchAs<T>(spec: CallSpec, convert: (v: unknown) => T): Promise<T> {
+    return read(spec, await call(spec), convert);
   }
 
-  function redactError(e: ApiError): ApiError {
-    return e.with({
-      message: redact(e.message),
-      hint: e.hint === undefined ? undefined : redact(e.hint),
-      serverMessage: e.serverMessage === undefined ? undefined : redact(e.serverMessage),
-      fieldErrors: e.fieldErrors.map((f) => ({ ...f, message: redact(f.message) })),
-    });
+  async function fetchTokens(spec: CallSpec): Promise<TokenResponse> {
+    const answer = await fetchAs(spec, tokensFromWire);
+    redact.add(answer.access_token);
+    redact.add(answer.refresh_token);
+    return answer;
   }
 
-  /** One API call with rate limiting, 401 refresh, retries, backoff and the deadline. */
-  async function call(op: Operation, method: string, path: string, body?: unknown, targetUrl?: string): Promise<Reply> {
-    const deadline = now() + deadlineMs;
-    let attempt = 0;
-    let refreshed = false;
-    let earlierAttemptMayHaveLanded = false;
-    for (;;) {
-      attempt++;
-      const token = op === 'token' || op === 'code' ? undefined : await auth.token();
-      await limiter.take();
-      const started = now();
-      debug(`→ ${method} ${path} (attempt ${attempt})`);
-      let reply: Reply;
-      try {
-        reply = await send(method, path, token, body, Math.min(timeoutMs, deadline - started));
-      } catch (err) {
-        if (err instanceof ApiError) throw redactError(err);
-        const code = err instanceof RequestError ? err.code : undefined;
-        debug(`← ${method} ${path} failed: ${code ?? 'error'} after ${now() - started} ms (attempt ${attempt})`);
-        const landed = maybeSent(code);
-        earlierAttemptMayHaveLanded ||= landed;
-        // A POST (a create, or a token exchange that may spend a rotating refresh token) is retried only when
-        // it surely never reached RD.
-        const idempotent = method !== 'POST';
-        if ((idempotent || shouldRetry(method, { kind: 'network', code })) && attempt < maxAttempts) {
-          const wait = backoffDelay(attempt, random);
-          if (now() + wait < deadline) {
-            await sleep(wait);
-            continue;
-          }
-        }
-        throw networkError(method, path, code, err, attempt, op === 'create' && landed);
-      }
-      debug(`← ${method} ${path} ${reply.status} in ${now() - started} ms (attempt ${attempt})`);
-      if (reply.status >= 200 && reply.status < 300) {
-        if (token) proven.add(token);
-        return reply;
-      }
-      if (reply.status === 401 && op !== 'token' && token !== undefined) {
-        const expired = /error="?expired_token/i.test(
-          `${headerText(reply.headers['www-authenticate'])} ${headerText(reply.headers['x-amzn-remapped-www-authenticate'])}`,
-        );
-        // RD answers 401 to a create whose target URL does not answer 2xx: with a token just exchanged (or one
-        // that already worked) that cannot be the credentials.
-        if (op === 'create' && !expired && targetUrl !== undefined && (auth.fromExchange(token) || (proven.has(token) && (refreshed || !auth.canRefresh)))) {
-          throw redactError(targetUrlRejected(targetUrl, method, path, reply.body));
-        }
-        if (auth.canRefresh && !refreshed) {
-          refreshed = true;
-          debug(`${method} ${path}: 401${expired ? ' (token expired)' : ''}, refreshing the access token`);
-          await auth.refresh();
-          attempt--; // the refresh retry is not a failure of the call
-          continue;
-        }
-      }
-      if (op === 'delete' && reply.status === 404 && earlierAttemptMayHaveLanded) {
-        // An earlier attempt's connection broke after the server received it: the delete happened then.
-        debug(`${method} ${path}: 404 after an interrupted attempt, taking the earlier delete as done`);
-        return { ...reply, status: 204, body: '' };
-      }
-      const parsed = reply.status === 429 ? parseErrorBody(reply.body) : undefined;
-      const retryAfterMs = parsed ? rateLimitWait(reply.headers, parsed.remainingTimeMs, now()) : undefined;
-      const error = apiErrorFromResponse({ status: reply.status, body: reply.body, method, path, operation: op, retryAfterMs });
-      const idempotent = method !== 'POST';
-      if (reply.status >= 500) earlierAttemptMayHaveLanded = true;
-      // A create that failed on the server, or after an attempt that may have landed, may exist now.
-      const finish = (e: ApiError): ApiError => redactError(op === 'create' && earlierAttemptMayHaveLanded ? mayHaveLanded(e) : e);
-      if ((idempotent ? error.retryable : shouldRetry(method, { kind: 'status', status: reply.status })) && attempt < maxAttempts) {
-        const wait = retryAfterMs ?? backoffDelay(attempt, random);
-        if (now() + wait < deadline) {
-          debug(`${method} ${path}: ${reply.status}, waiting ${wait} ms before attempt ${attempt + 1}`);
-          await sleep(wait);
-          continue;
-        }
-        const who = retryAfterMs === undefined ? 'the next retry would wait' : 'the server asked to wait';
-        throw finish(giveUp(error, `${who} ${Math.ceil(wait / 1000)} s, beyond the ${Math.round(deadlineMs / 1000)} s deadline (--deadline)`));
-      }
-      throw finish(error.retryable && attempt > 1 ? giveUp(error, `after ${attempt} attempts (--retries)`) : error);
-    }
-  }
-
-  function networkError(method: string, path: string, code: string | undefined, err: unknown, attempts: number, outcomeUnknown: boolean): ApiError {
-    const timedOut = code === 'ETIMEDOUT';
-    const what = timedOut ? 'timed out' : `failed (${code ?? (err instanceof Error ? sanitize(err.message) : 'network error')})`;
-    return redactError(
-      new ApiError({
-        message: `${method} ${path} ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''}`,
-        hint: outcomeUnknown
-          ? 'The connection broke after the request was sent, so the webhook may or may not have been created: run rdhooks plan to see the account as it is now.'
-          : timedOut
-            ? 'RD Station did not answer in time: try again later, or raise --timeout / --deadline.'
-            : `Could not reach ${options.apiUrl}: check the network and RDSTATION_API_URL / --api-url.`,
-        code: timedOut ? 'TIMEOUT' : (code ?? 'NETWORK_ERROR'),
-        method,
-        path,
-        retryable: true,
-        outcomeUnknown,
-      }),
-    );
-  }
-
-  async function exchangeToken(body: { client_id: string; client_secret: string; refresh_token: string }): Promise<TokenResponse> {
-    return readTokens('/auth/token', await call('token', 'POST', '/auth/token', body));
+  function exchangeRefreshToken(body: { client_id: string; client_secret: string; refresh_token: string }): Promise<TokenResponse> {
+    return fetchTokens({ operation: 'token', method: 'POST', url: tokenUrl, path: tokenPath, body, source: tokenSource });
   }
 
   async function exchangeCode(body: { client_id: string; client_secret: string; code: string }): Promise<CodeTokenResponse> {
     for (const secret of [body.client_secret, body.code]) redact.add(secret);
-    const path = '/auth/token?token_by=code';
-    const tokens = readTokens(path, await call('code', 'POST', path, body));
-    if (typeof tokens.refresh_token !== 'string' || !tokens.refresh_token) {
-      throw invalidResponse('POST', path, 'no refresh_token in the token response');
-    }
-    return tokens as CodeTokenResponse;
+    const spec: CallSpec = { operation: 'code', method: 'POST', url: `${tokenUrl}?token_by=code`, path: `${tokenPath}?token_by=code`, body, source: tokenSource };
+    const answer = await fetchTokens(spec);
+    if (answer.refresh_token === undefined) throw invalidResponse(spec, 'no refresh_token in the token response');
+    return { ...answer, refresh_token: answer.refresh_token };
   }
 
-  function readTokens(path: string, reply: Reply): TokenResponse {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(reply.body);
-    } catch {
-      parsed = undefined;
-    }
-    const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
-    if (typeof token !== 'string' || !token) {
-      throw invalidResponse('POST', path, 'no access_token in the token response');
-    }
-    redact.add(token);
-    const refresh = (parsed as { refresh_token?: unknown }).refresh_token;
-    if (typeof refresh === 'string') redact.add(refresh);
-    return parsed as TokenResponse;
-  }
-
-  function invalidResponse(method: string, path: string, why: string): ApiError {
-    return new ApiError({
-      message: `RD Station's answer to ${method} ${path} could not be read: ${sanitize(why)}`,
-      hint: 'Check RDSTATION_API_URL / --api-url: it should be the RD Station API (https://api.rd.services).',
-      code: 'INVALID_RESPONSE',
-      method,
-      path,
-      retryable: false,
-    });
-  }
-
-  function read<T>(method: string, path: string, reply: Reply, convert: (v: unknown) => T): T {
-    try {
-      return convert(parseJsonLossless(reply.body));
-    } catch (err) {
-      if (err instanceof SyntaxError || err instanceof WireFormatError) throw invalidResponse(method, path, err.message);
-      throw err;
-    }
-  }
-
-  const api: WebhookApi = {
-    async accountInfo() {
-      const reply = await call('get', 'GET', ACCOUNT_INFO_PATH);
-      return read('GET', ACCOUNT_INFO_PATH, reply, (v) => {
-        const name = (v as { name?: unknown } | null)?.name;
-        if (typeof name !== 'string' || name.trim() === '') throw new WireFormatError('no "name" in the account info');
-        return { name: sanitize(name) };
-      });
-    },
-    async list() {
-      const reply = await call('list', 'GET', WEBHOOKS);
-      return read('GET', WEBHOOKS, reply, listFromWire);
-    },
-    async get(uuid) {
-      const path = `${WEBHOOKS}/${encodeURIComponent(uuid)}`;
-      return read('GET', path, await call('get', 'GET', path), fromWire);
-    },
+  const webhooks: WebhookApi = {
+    list: () => fetchAs(api({ operation: 'list', method: 'GET', path: WEBHOOKS_PATH }), listFromWire),
+    get: (uuid) => fetchAs(api({ operation: 'get', method: 'GET', path: webhookPath(uuid) }), fromWire),
     async create(spec: WebhookSpec): Promise<RemoteWebhook> {
-      const reply = await call('create', 'POST', WEBHOOKS, toRequestBody(spec), spec.url);
+      const request = api({ operation: 'create', method: 'POST', path: WEBHOOKS_PATH, body: toRequestBody(spec), targetUrl: spec.url });
+      const reply = await call(request);
       // Any 2xx is success; should one come without the object, find it by the key RD keeps unique.
       if (!reply.body.trim()) {
-        const found = (await api.list()).find((w) => identityKey(w) === identityKey(spec));
+        const found = (await webhooks.list()).find((w) => identityKey(w) === identityKey(spec));
         if (found) return found;
-        throw invalidResponse('POST', WEBHOOKS, 'the create succeeded without a body and the new webhook is not listed');
+        throw invalidResponse(request, 'the create succeeded without a body and the new webhook is not listed');
       }
-      return read('POST', WEBHOOKS, reply, fromWire);
+      return read(request, reply, fromWire);
     },
     async update(uuid, spec) {
-      const path = `${WEBHOOKS}/${encodeURIComponent(uuid)}`;
-      const reply = await call('update', 'PUT', path, toRequestBody(spec));
-      if (!reply.body.trim()) return api.get(uuid);
-      return read('PUT', path, reply, fromWire);
+      const request = api({ operation: 'update', method: 'PUT', path: webhookPath(uuid), body: toRequestBody(spec) });
+      const reply = await call(request);
+      if (!reply.body.trim()) return webhooks.get(uuid);
+      return read(request, reply, fromWire);
     },
     async delete(uuid) {
-      await call('delete', 'DELETE', `${WEBHOOKS}/${encodeURIComponent(uuid)}`);
+      await call(api({ operation: 'delete', method: 'DELETE', path: webhookPath(uuid) }));
     },
+    accountInfo: () => fetchAs(api({ operation: 'account', method: 'GET', path: ACCOUNT_INFO_PATH }), accountFromWire),
   };
-  return { api, exchangeCode };
-}
-
-function headerText(v: string | string[] | undefined): string {
-  return Array.isArray(v) ? v.join(', ') : (v ?? '');
-}
-
-function giveUp(e: ApiError, why: string): ApiError {
-  return e.with({ message: `${e.message} (gave up: ${why})` });
-}
-
-function mayHaveLanded(e: ApiError): ApiError {
-  return e.with({
-    hint: 'A create that failed on the server may still have happened: run rdhooks plan to see the account as it is now, then apply again.',
-    outcomeUnknown: true,
-  });
+  return { api: webhooks, exchangeCode };
 }

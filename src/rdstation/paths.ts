@@ -9,6 +9,9 @@ export const ACCOUNT_INFO_PATH = '/marketing/account_info';
 /** The OAuth token endpoint (code and refresh grants). */
 export const TOKEN_PATH = '/auth/token';
 
+/** RD's newer token endpoint (2-hour access tokens, rotating refresh tokens). */
+export const OAUTH2_TOKEN_PATH = '/oauth2/token';
+
 /** The OAuth authorization dialog users are sent to. */
 export const DIALOG_PATH = '/auth/dialog';
 

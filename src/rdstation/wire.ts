@@ -1,6 +1,8 @@
 /** The wire format of RD Station webhooks: request bodies from specs, and response text to RemoteWebhook. */
 import { CONVERSION_EVENT, normalizeSpec, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
-import { parseErrorBody } from './errors.js';
+import type { AccountInfo } from './api.js';
+import type { TokenResponse } from './auth.js';
+import { parseErrorBody, sanitize } from './errors.js';
 
 /** A webhook object as RD Station sends or receives it, before normalization. */
 export type WireWebhook = Record<string, unknown>;
@@ -92,20 +94,62 @@ export function fromWire(value: unknown): RemoteWebhook {
   return remote;
 }
 
-/** Reads a list body: `{"webhooks": [...]}`; a missing array is empty. */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const ERROR_KEYS = ['errors', 'error', 'error_type', 'error_message', 'message'];
+
+/**
+ * Why a 200 body lacking `field` is not what was asked for: an error body (a proxy's, or RD's own) quoted, or the
+ * keys it has instead. Either way it is an error: read as an empty account, say, it would make a wrong plan.
+ */
+function missing(value: Record<string, unknown>, what: string): WireFormatError {
+  if (ERROR_KEYS.some((k) => k in value)) {
+    const said = parseErrorBody(JSON.stringify(value)).message;
+    return new WireFormatError(`it is an error body${said ? ` ("${said}")` : ''}, not ${what}`);
+  }
+  const keys = Object.keys(value);
+  const shown = keys.slice(0, 5).map((k) => sanitize(k).slice(0, 40));
+  return new WireFormatError(`it is not ${what}: ${keys.length ? `it has ${shown.join(', ')}${keys.length > 5 ? ', …' : ''}` : 'it is an empty object'}`);
+}
+
+/** Reads a list body: `{"webhooks": [...]}`, the array required. */
 export function listFromWire(value: unknown): RemoteWebhook[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new WireFormatError('the list body is not a JSON object');
-  }
-  const list = (value as { webhooks?: unknown }).webhooks;
-  if (list === undefined || list === null) {
-    // A 200 carrying an error (a proxy, or RD itself) is not an empty account: taken as one, a plan would be wrong.
-    if (['errors', 'error', 'error_type', 'error_message'].some((k) => k in value)) {
-      const what = parseErrorBody(JSON.stringify(value)).message;
-      throw new WireFormatError(`it is an error body${what ? ` ("${what}")` : ''}, not a list of webhooks`);
-    }
-    return [];
-  }
-  if (!Array.isArray(list)) throw new WireFormatError('"webhooks" is not an array');
+  if (!isObject(value)) throw new WireFormatError('the list body is not a JSON object');
+  if (!('webhooks' in value)) throw missing(value, 'a list of webhooks (no "webhooks" array)');
+  const list = value.webhooks;
+  if (!Array.isArray(list)) throw new WireFormatError(`"webhooks" is not an array (it is ${list === null ? 'null' : typeof list})`);
   return list.map(fromWire);
+}
+
+/** Reads a token answer: a non-empty `access_token`; `expires_in` a positive number and `refresh_token` a non-empty string when present. */
+export function tokensFromWire(value: unknown): TokenResponse {
+  if (!isObject(value)) throw new WireFormatError('the token response is not a JSON object');
+  const access = value.access_token;
+  if (access === undefined) throw missing(value, 'a token response (no access_token)');
+  if (typeof access !== 'string' || !access) throw new WireFormatError('no access_token in the token response');
+  const tokens: TokenResponse = { access_token: access };
+  const expires = value.expires_in;
+  if (expires !== undefined && expires !== null) {
+    if (typeof expires !== 'number' || !Number.isFinite(expires) || expires <= 0) {
+      throw new WireFormatError(`"expires_in" is ${typeof expires === 'number' ? expires : typeof expires}, expected a positive number of seconds`);
+    }
+    tokens.expires_in = expires;
+  }
+  const refresh = value.refresh_token;
+  if (refresh !== undefined && refresh !== null) {
+    if (typeof refresh !== 'string' || !refresh) throw new WireFormatError(`"refresh_token" is ${typeof refresh === 'string' ? 'empty' : typeof refresh}, expected a token`);
+    tokens.refresh_token = refresh;
+  }
+  return tokens;
+}
+
+/** Reads an account_info body: `{"name": …}`, a non-empty string, made safe to print. */
+export function accountFromWire(value: unknown): AccountInfo {
+  if (!isObject(value)) throw new WireFormatError('the account_info body is not a JSON object');
+  if (!('name' in value)) throw missing(value, 'account information (no "name")');
+  const name = typeof value.name === 'string' ? sanitize(value.name) : '';
+  if (!name) throw new WireFormatError(`"name" is ${typeof value.name === 'string' ? 'empty' : value.name === null ? 'null' : typeof value.name}, expected the account name`);
+  return { name };
 }

@@ -7,8 +7,8 @@ import type { WebhookApi } from '../../src/rdstation/api.js';
 import { isDuplicateError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
 import { createHttpApi } from '../../src/rdstation/http.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
-import { startEmulator } from '../../src/emulator/server.js';
-import { MemoryWebhookApi } from '../../src/emulator/store.js';
+import { DEFAULT_ACCOUNT_NAME, startEmulator } from '../../src/emulator/server.js';
+import { MemoryWebhookApi } from '../doubles/memory-api.js';
 import { targetAnswers2xx } from '../../src/emulator/server.js';
 import { normalizeSpec, type WebhookSpec } from '../../src/shared/webhook.js';
 import { scripted, type Scripted } from '../helpers/scripted.js';
@@ -82,6 +82,10 @@ describe.each(implementations)('WebhookApi contract: %s', (_name, make) => {
 
   it('lists nothing in an empty account', async () => {
     expect(await h.api.list()).toEqual([]);
+  });
+
+  it('names the account', async () => {
+    expect(await h.api.accountInfo()).toEqual({ name: DEFAULT_ACCOUNT_NAME });
   });
 
   it('creates with the server-set fields', async () => {

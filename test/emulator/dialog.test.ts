@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { EMULATOR_CREDENTIALS, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
+import { describe, expect, it } from '@jest/globals';
+import { EMULATOR_CREDENTIALS, type EmulatorHandle } from '../../src/emulator/server.js';
+import { emulators } from '../helpers/emulator.js';
 
-const running: EmulatorHandle[] = [];
-afterEach(async () => {
-  for (const e of running.splice(0)) await e.close();
-});
-
-async function emulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  const e = await startEmulator(options);
-  running.push(e);
-  return e;
-}
+const emulator = emulators();
 
 const dialog = (e: EmulatorHandle, query: string) => fetch(`${e.url}/auth/dialog?${query}`, { redirect: 'manual' });
 

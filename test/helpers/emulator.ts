@@ -1,4 +1,5 @@
 /** An emulator on loopback and the HTTP client pointed at it, as apply and the CLI use them. */
+import { afterEach } from '@jest/globals';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import type { WebhookApi } from '../../src/rdstation/api.js';
@@ -26,4 +27,17 @@ export function httpApiFor(handle: EmulatorHandle, options: Partial<HttpApiOptio
 /** The write requests the emulator handled, in order, as `METHOD path`. */
 export function writeCalls(handle: EmulatorHandle): string[] {
   return handle.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+}
+
+/** Returns a function that starts emulators; every one it started is closed after each test of the file. */
+export function emulators(): (options?: EmulatorOptions) => Promise<EmulatorHandle> {
+  const running: EmulatorHandle[] = [];
+  afterEach(async () => {
+    for (const e of running.splice(0)) await e.close();
+  });
+  return async (options = {}) => {
+    const e = await startEmulator(options);
+    running.push(e);
+    return e;
+  };
 }

@@ -1,8 +1,10 @@
 /**
  * An API that answers garbage: the client and `rdhooks export` must end with a clear error (or handle it
- * correctly) within bounded time and memory, never with a crash, a hang or a stack trace.
+ * correctly) within bounded attempts and memory, never with a crash, a hang or a stack trace. Nothing here
+ * asserts how fast: a hang guard of tens of seconds, attempt counts, and a size-to-time ratio measured in the
+ * same run hold on a busy machine.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo, Socket } from 'node:net';
@@ -127,10 +129,32 @@ const FAILING: { name: string; handler: Handler; error: RegExp; code?: string }[
 let server: Server;
 let url: string;
 let handler: Handler = json(200, '{"webhooks": []}');
+/** Requests the server received since the test began. */
+let received = 0;
 const sockets = new Set<Socket>();
 
+beforeEach(() => {
+  received = 0;
+});
+
+/** Settles with `p`, or fails the test if it takes longer than a hang would: far beyond any timeout the client has. */
+async function hangGuard<T>(p: Promise<T>, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no outcome after ${ms / 1000} s: the client hung`)), ms);
+  });
+  try {
+    return await Promise.race([p, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 beforeAll(async () => {
-  server = createServer((req, res) => handler(req, res));
+  server = createServer((req, res) => {
+    received++;
+    handler(req, res);
+  });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -161,14 +185,14 @@ function client(options: Partial<HttpApiOptions> = {}) {
 describe('the HTTP client against an API answering garbage', () => {
   it.each(FAILING)('$name: a clear ApiError', async ({ handler: h, error, code }) => {
     handler = h;
-    const started = performance.now();
-    const err = await client()
-      .list()
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    const elapsed = performance.now() - started;
+    const err = await hangGuard(
+      client()
+        .list()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+    );
     expect(err).toBeInstanceOf(ApiError);
     const e = err as ApiError;
     expect(e.message).toMatch(error);
@@ -176,18 +200,34 @@ describe('the HTTP client against an API answering garbage', () => {
     expect(e.hint).toEqual(expect.any(String));
     // One paragraph: the CLI prints message and hint on a line each.
     expect(`${e.message}${e.hint ?? ''}`).not.toMatch(/[\n\r]/);
-    // Two attempts of at most 500 ms each, well within the 3 s deadline.
-    expect(elapsed).toBeLessThan(4000);
+    // Bounded: at most the two attempts the client allows, then it stops.
+    expect(received).toBeGreaterThanOrEqual(1);
+    expect(received).toBeLessThanOrEqual(2);
   });
 
-  it('reads a list of 100,000 webhooks', async () => {
+  it('reads a list of 100,000 webhooks, in time linear in its size', async () => {
+    const big = client({ maxResponseBytes: undefined, timeoutMs: 60_000, deadlineMs: 60_000 });
     handler = json(200, HUNDRED_THOUSAND);
-    const started = performance.now();
-    const list = await client({ maxResponseBytes: undefined, timeoutMs: 20_000, deadlineMs: 30_000 }).list();
+    const list = await big.list();
     expect(list).toHaveLength(100_000);
     expect(list[99_999]).toMatchObject({ url: 'https://hooks.example.com/h/99999', platform_account_id: '818000000000436400' });
-    expect(performance.now() - started).toBeLessThan(20_000);
-  });
+    // Time at n and 4n, interleaved and best of three so that other work on the machine evens out: linear reading
+    // takes about 4 times as long, quadratic 16 times.
+    const quarter = bigList(25_000);
+    const timeOf = async (body: string): Promise<number> => {
+      handler = json(200, body);
+      const started = performance.now();
+      await big.list();
+      return performance.now() - started;
+    };
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      small.push(await timeOf(quarter));
+      large.push(await timeOf(HUNDRED_THOUSAND));
+    }
+    expect(Math.min(...large) / Math.min(...small)).toBeLessThan(10);
+  }, 120_000);
 
   it('takes a body just under the limit', async () => {
     const body = JSON.stringify({ webhooks: [wireWebhook({ url: `https://hooks.example.com/${'y'.repeat(1000)}` })] });
@@ -212,9 +252,8 @@ describe('rdhooks export against an API answering garbage', () => {
 
   it.each(CLI_CASES)('$name: exit 1 with one clear error paragraph', async ({ handler: h, error }) => {
     handler = h;
-    const started = performance.now();
+    // The helper kills a run after 20 s (exit code null): the hang guard.
     const r = await rdhooks(args(), { cwd, env });
-    const elapsed = performance.now() - started;
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     // "error: what happened" then an indented hint: nothing else, in particular no stack trace.
@@ -222,35 +261,37 @@ describe('rdhooks export against an API answering garbage', () => {
     expect(r.stderr).toMatch(error);
     expect(r.stderr).not.toMatch(/unexpected failure|^\s+at /m);
     expect(r.stderr).not.toContain('garbage-test-token-123');
-    // Two attempts of --timeout 1 within --deadline 3, plus start-up.
-    expect(elapsed).toBeLessThan(8000);
+    // --retries 1: two attempts at most, then it stops.
+    expect(received).toBeGreaterThanOrEqual(1);
+    expect(received).toBeLessThanOrEqual(2);
   });
 
   it('a gigantic body: exit 1, refused at 64 MiB', async () => {
     handler = endless(200 * 1024 * 1024);
-    const r = await rdhooks(args(20, 30), { cwd, env, timeoutMs: 30_000 });
+    const r = await rdhooks(args(60, 60), { cwd, env, timeoutMs: 90_000 });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: RD Station's answer to GET \/integrations\/webhooks is larger than 64 MiB/);
     expect(r.stderr).not.toMatch(/unexpected failure|^\s+at /m);
-  }, 40_000);
+    // A body too large is not worth another attempt.
+    expect(received).toBe(1);
+  }, 120_000);
 
   it('exports 100,000 webhooks within bounded memory', async () => {
     handler = json(200, HUNDRED_THOUSAND);
     // The child reports its peak resident memory; a heap cap makes unbounded growth a crash, not a slow pass.
     const probe = join(cwd, 'maxrss.cjs');
     await writeFile(probe, "process.on('exit', () => require('node:fs').writeSync(2, `maxrss-kib ${process.resourceUsage().maxRSS}\\n`));\n");
-    const started = performance.now();
-    const r = await rdhooks([...args(30, 60), '--out', 'big.yaml'], {
+    // --timeout, --deadline and the helper's kill are hang guards only: a busy machine may take its time.
+    const r = await rdhooks([...args(60, 90), '--out', 'big.yaml'], {
       cwd,
       env: { ...env, NODE_OPTIONS: `--max-old-space-size=512 --require ${probe}` },
-      timeoutMs: 60_000,
+      timeoutMs: 90_000,
     });
-    const elapsed = performance.now() - started;
     expect(r.stderr).toContain('Exported 100000 webhooks to big.yaml.');
     expect(r.code).toBe(0);
     const maxRssMiB = Number(/maxrss-kib (\d+)/.exec(r.stderr)?.[1]) / 1024;
     expect(maxRssMiB).toBeGreaterThan(0);
     expect(maxRssMiB).toBeLessThan(1024);
-    expect(elapsed).toBeLessThan(60_000);
-  }, 70_000);
+    expect(received).toBe(1);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createHttpApi } from '../../src/rdstation/http.js';
-import { ApiError, TARGET_URL_REJECTED } from '../../src/rdstation/errors.js';
+import { createAuthClient, createHttpApi, type HttpApiOptions } from '../../src/rdstation/http.js';
+import { ApiError, TARGET_URL_REJECTED, TOKEN_OR_TARGET_REJECTED } from '../../src/rdstation/errors.js';
+import { UserError } from '../../src/shared/errors.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { Credentials } from '../../src/rdstation/auth.js';
 import { normalizeSpec } from '../../src/shared/webhook.js';
@@ -20,7 +21,7 @@ afterEach(async () => {
   target = undefined;
 });
 
-async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) => Credentials) {
+async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) => Credentials, client: (e: EmulatorHandle) => Partial<HttpApiOptions> = () => ({})) {
   emulator = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH, ...options });
   const debug: string[] = [];
   const notices: string[] = [];
@@ -31,6 +32,7 @@ async function setup(options: EmulatorOptions = {}, auth?: (e: EmulatorHandle) =
     sleep: async () => undefined,
     debug: (l) => debug.push(l),
     logger: (l) => notices.push(l),
+    ...client(e),
   });
   return { api, e, debug, notices };
 }
@@ -62,7 +64,9 @@ describe('token exchange and refresh', () => {
   });
 
   it('does not refresh twice when the new token is refused too', async () => {
-    const { api, e } = await setup({ tokenLifetimeSec: -1 });
+    // The emulator's clock jumps two days at every reading: each token it issues has expired by its first use.
+    let t = 0;
+    const { api, e } = await setup({ now: () => (t += 2 * 86_400_000) });
     const err = await failure(api.list());
     expect(err.status).toBe(401);
     expect(err.hint).toMatch(/Check the credentials/);
@@ -96,8 +100,98 @@ describe('token exchange and refresh', () => {
   });
 });
 
-describe('401 on create: the target URL, not the credentials', () => {
-  it('names the URL and does not blame the credentials right after a token exchange', async () => {
+describe('a rotated refresh token is never lost', () => {
+  it('hands every new refresh token to onRefreshTokenRotated, and waits for it before using the new access token', async () => {
+    const saved: { token: string; requestsSoFar: string[] }[] = [];
+    const { api, e, notices } = await setup({ rotateRefreshTokens: true }, undefined, (h) => ({
+      onRefreshTokenRotated: async (token) => {
+        await new Promise((r) => setTimeout(r, 20));
+        saved.push({ token, requestsSoFar: h.requests.map((r) => `${r.method} ${r.path}`) });
+      },
+    }));
+    await api.list();
+    expect(saved).toEqual([{ token: e.credentials.refreshToken, requestsSoFar: ['POST /auth/token'] }]);
+    expect(e.credentials.refreshToken).not.toBe(REFRESH);
+    // Once the access token expires, the client refreshes with the token it was last given, which RD still accepts.
+    e.expireTokens();
+    await api.list();
+    expect(saved.map((s) => s.token)).toEqual([saved[0]?.token, e.credentials.refreshToken]);
+    expect(new Set(saved.map((s) => s.token)).size).toBe(2);
+    expect(e.requests.map((r) => r.status)).toEqual([200, 200, 401, 200, 200]);
+    expect(notices).toEqual([]);
+  });
+
+  it('is not called when the refresh token comes back unchanged', async () => {
+    const calls: string[] = [];
+    const { api } = await setup({}, undefined, () => ({ onRefreshTokenRotated: async (t) => void calls.push(t) }));
+    await api.list();
+    expect(calls).toEqual([]);
+  });
+
+  it('fails the call with a clear UserError when saving throws, before using the new access token, without showing the token', async () => {
+    const { api, e } = await setup({ rotateRefreshTokens: true }, undefined, () => ({
+      onRefreshTokenRotated: async (token) => {
+        throw new Error(`cannot write ${token} to /secrets/rd:\npermission denied`);
+      },
+    }));
+    const err = await api.list().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).not.toBeInstanceOf(ApiError);
+    const { message, hint } = err as UserError;
+    expect(message).toBe('RD Station issued a new refresh token, and saving it failed: cannot write [redacted] to /secrets/rd: permission denied');
+    expect(hint).toMatch(/stopped before using it.*RDSTATION_REFRESH_TOKEN.*INVALID_REFRESH_TOKEN/);
+    expect(`${message} ${hint}`).not.toContain(e.credentials.refreshToken);
+    expect(e.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /auth/token']);
+  });
+});
+
+describe('the token URL', () => {
+  it('refreshes at tokenUrl, e.g. RD\'s newer /oauth2/token, and names it in errors', async () => {
+    const { api: viaOauth2, e: e2 } = await setup({ rotateRefreshTokens: true }, undefined, (h) => ({ tokenUrl: `${h.url}/oauth2/token`, onRefreshTokenRotated: async () => undefined }));
+    await viaOauth2.list();
+    expect(e2.count('POST', '/oauth2/token')).toBe(1);
+    expect(e2.count('POST', '/auth/token')).toBe(0);
+    e2.credentials.refreshToken = 'revoked-on-server';
+    e2.expireTokens();
+    const err = await failure(viaOauth2.list());
+    expect(err).toMatchObject({ status: 401, code: 'INVALID_REFRESH_TOKEN', method: 'POST', path: '/oauth2/token' });
+  });
+
+  it('names a token URL on another host in full, and RDSTATION_TOKEN_URL in the hint', async () => {
+    target = await scripted(() => ({ status: 200, body: { token: 'nope' } }));
+    const { api } = await setup({}, undefined, () => ({ tokenUrl: `${(target as Scripted).url}/oauth2/token` }));
+    const err = await failure(api.list());
+    expect(err).toMatchObject({ code: 'INVALID_RESPONSE', path: `${target.url}/oauth2/token` });
+    expect(err.hint).toMatch(/^Check RDSTATION_TOKEN_URL: it should be RD Station's token endpoint/);
+    expect(target.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /oauth2/token']);
+  });
+
+  it('trades authorization codes at tokenUrl too', async () => {
+    const { e } = await setup();
+    const client = createAuthClient({ apiUrl: 'https://api.rd.services', tokenUrl: `${e.url}/oauth2/token`, sleep: async () => undefined });
+    const tokens = await client.exchangeCode({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code: e.credentials.authCode });
+    expect(tokens.refresh_token).toBe(REFRESH);
+    expect(e.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /oauth2/token']);
+  });
+
+  it.each([
+    ['http://auth.example.com/oauth2/token', /Refusing plain http for auth\.example\.com/],
+    ['not a url', /The token URL is not a URL/],
+    ['https://user:pw@api.rd.services/oauth2/token', /must not carry credentials/],
+    ['https://api.rd.services/oauth2/token?x=1', /must not have a query/],
+  ])('refuses the token URL %s before any request', (tokenUrl, message) => {
+    expect(() => createHttpApi({ apiUrl: 'https://api.rd.services', tokenUrl, auth: { accessToken: 'tok-123456' } })).toThrow(message);
+  });
+});
+
+describe('401 on create: the target URL or the credentials', () => {
+  /** Refresh credentials and an access token of their own that the emulator accepts: not from an exchange of this run. */
+  const tokenAndRefresh = (h: EmulatorHandle): Credentials => ({ accessToken: h.issueToken(), refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } });
+
+  it('right after a token exchange: the target URL, named, with how to probe it', async () => {
     target = await scripted(() => ({ status: 500, body: 'nope' }));
     const { api, e } = await setup({ validateUrls: true });
     const url = `${target.url}/hook`;
@@ -107,15 +201,74 @@ describe('401 on create: the target URL, not the credentials', () => {
     expect(err.message).toMatch(/could not validate the target URL/);
     expect(`${err.message} ${err.hint}`).not.toMatch(/check the credentials|RDSTATION_ACCESS_TOKEN/i);
     expect(err.hint).toMatch(/credentials were accepted/);
+    expect(err.hint).toContain('check it with rdhooks plan --check-targets');
     expect(e.count('POST', '/integrations/webhooks')).toBe(1);
     expect(e.store.snapshot()).toEqual([]);
   });
 
-  it('also with a static token that already worked', async () => {
-    target = await scripted(() => ({ status: 404 }));
-    const { api } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken() }));
+  it('with a token not known good: refreshes once and retries; a second 401 with the fresh token is the target URL', async () => {
+    target = await scripted(() => ({ status: 500, body: 'nope' }));
+    const { api, e } = await setup({ validateUrls: true }, tokenAndRefresh);
     await api.list();
-    expect((await failure(api.create(spec(`${target.url}/x`)))).code).toBe(TARGET_URL_REJECTED);
+    const url = `${target.url}/hook`;
+    const err = await failure(api.create(spec(url)));
+    expect(err).toMatchObject({ status: 401, code: TARGET_URL_REJECTED });
+    expect(err.message).toContain(url);
+    expect(err.hint).toContain('check it with rdhooks plan --check-targets');
+    expect(e.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /integrations/webhooks 200',
+      'POST /integrations/webhooks 401',
+      'POST /auth/token 200',
+      'POST /integrations/webhooks 401',
+    ]);
+    expect(target.requests).toHaveLength(2);
+  });
+
+  it('with a token not known good: a target answering 2xx is created at once, with no refresh', async () => {
+    target = await scripted(() => ({ status: 200, body: {} }));
+    const { api, e } = await setup({ validateUrls: true }, tokenAndRefresh);
+    await expect(api.create(spec(`${target.url}/ok`))).resolves.toMatchObject({ status: 'active' });
+    expect(e.count('POST', '/auth/token')).toBe(0);
+  });
+
+  it('a 401 without expired_token caused by a stale token: the refresh and retry create the webhook', async () => {
+    const server = await scripted((r) => {
+      if (r.path === '/auth/token') return { status: 200, body: { access_token: 'fresh-token-123456', expires_in: 3600 } };
+      return r.headers.authorization === 'Bearer fresh-token-123456'
+        ? { status: 201, body: { uuid: 'aaaaaaaa-0000-4000-8000-000000000001', event_type: 'WEBHOOK.MARKED_OPPORTUNITY', entity_type: 'CONTACT', url: 'https://hooks.example.com/a', http_method: 'POST' } }
+        : { status: 401, body: { errors: { error_type: 'UNAUTHORIZED', error_message: 'Invalid token.' } } };
+    });
+    try {
+      const api = createHttpApi({ apiUrl: server.url, auth: { accessToken: 'stale-token-123456', refresh: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } }, sleep: async () => undefined });
+      await expect(api.create(spec('https://hooks.example.com/a'))).resolves.toMatchObject({ uuid: 'aaaaaaaa-0000-4000-8000-000000000001' });
+      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /integrations/webhooks', 'POST /auth/token', 'POST /integrations/webhooks']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with an access token alone: names both causes, the target included', async () => {
+    target = await scripted(() => ({ status: 404 }));
+    const { api, e } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken() }));
+    await api.list();
+    const url = `${target.url}/x`;
+    const err = await failure(api.create(spec(url)));
+    expect(err).toMatchObject({ status: 401, code: TOKEN_OR_TARGET_REJECTED, method: 'POST', retryable: false });
+    expect(err.message).toBe(
+      `RD Station answered 401 to the create of the webhook for ${url}: either the access token is invalid or expired, ` +
+        `or RD could not validate the target URL ${url} (RD POSTs to it on create and needs a 2xx answer)`,
+    );
+    expect(err.hint).toMatch(/rdhooks plan --check-targets.*RDSTATION_ACCESS_TOKEN.*RDSTATION_REFRESH_TOKEN/);
+    expect(e.count('POST', '/integrations/webhooks')).toBe(1);
+  });
+
+  it('with an access token alone that RD says expired: the credentials, not the target', async () => {
+    target = await scripted(() => ({ status: 200, body: {} }));
+    const { api } = await setup({ validateUrls: true }, (h) => ({ accessToken: h.issueToken(-1) }));
+    const err = await failure(api.create(spec(`${target.url}/x`)));
+    expect(err).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    expect(err.hint).toMatch(/Check the credentials/);
+    expect(target.requests).toHaveLength(0);
   });
 
   it('creates when the target answers 2xx, after RD POSTed to it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { credentialsFromEnv, TokenProvider } from '../../src/rdstation/auth.js';
-import { checkApiUrl } from '../../src/rdstation/apiurl.js';
+import { checkApiUrl, checkTokenUrl } from '../../src/rdstation/apiurl.js';
 import { UserError } from '../../src/shared/errors.js';
 import { createRedactor } from '../../src/rdstation/secrets.js';
 
@@ -78,6 +78,26 @@ describe('checkApiUrl', () => {
 
   it('explains that plain http is for loopback only', () => {
     expect(() => checkApiUrl('http://example.com')).toThrow(/Refusing plain http/);
+  });
+});
+
+describe('checkTokenUrl', () => {
+  it.each([
+    ['https://api.rd.services/oauth2/token', 'https://api.rd.services/oauth2/token'],
+    [' http://localhost:8080/auth/token ', 'http://localhost:8080/auth/token'],
+  ])('accepts %s', (raw, expected) => {
+    expect(checkTokenUrl(raw)).toBe(expected);
+  });
+
+  it('names RDSTATION_TOKEN_URL when it refuses one', () => {
+    expect(() => checkTokenUrl('http://10.0.0.5/oauth2/token')).toThrow(UserError);
+    let err: unknown;
+    try {
+      checkTokenUrl('ftp://x');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ message: 'The token URL must use https (it starts with ftp:).', hint: 'Set RDSTATION_TOKEN_URL to e.g. https://api.rd.services/auth/token.' });
   });
 });
 

@@ -82,11 +82,17 @@ describe('requests', () => {
     await expect(api.delete('x')).resolves.toBeUndefined();
   });
 
-  it('reads a list without the webhooks array as empty, and legacy objects', async () => {
-    const { api } = await clientFor((_r, i) => (i === 0 ? { status: 200, body: {} } : { status: 200, body: apiFixture('list-legacy-no-server-fields.json'), headers: { 'Content-Type': 'application/json' } }));
-    expect(await api.list()).toEqual([]);
+  it('reads legacy objects', async () => {
+    const { api } = await clientFor(() => ({ status: 200, body: apiFixture('list-legacy-no-server-fields.json'), headers: { 'Content-Type': 'application/json' } }));
     const legacy = await api.list();
     expect(legacy.map((w) => w.status)).toEqual([undefined, undefined]);
+  });
+
+  it('asks GET /marketing/account_info which account the token is for, and strips control characters from the name', async () => {
+    const { api, requests } = await clientFor(() => ({ status: 200, body: { name: 'Acme\u001b]0;owned\u0007 Ltda' } }));
+    expect(await api.accountInfo()).toEqual({ name: 'Acme Ltda' });
+    expect(requests[0]).toMatchObject({ method: 'GET', path: '/marketing/account_info' });
+    expect(requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('keeps platform_account_id as the text received', async () => {
@@ -97,6 +103,52 @@ describe('requests', () => {
   it('reports an unreadable success body', async () => {
     const { api } = await clientFor(() => ({ status: 200, body: '<html>hi</html>' }));
     expect(await failure(api.list())).toMatchObject({ code: 'INVALID_RESPONSE', method: 'GET', path: '/integrations/webhooks' });
+  });
+});
+
+/** 200 answers that are not the documented shape: each one an error, never an empty account or a half-read token. */
+const NOT_THE_SHAPE: [string, string][] = [
+  ['{}', 'an empty object'],
+  ['{"message": "API rate limit exceeded"}', 'error body ("API rate limit exceeded")'],
+  ['{"data": []}', 'it has data'],
+  ['{"status": "error"}', 'it has status'],
+  ['null', 'not a JSON object'],
+  ['[]', 'not a JSON object'],
+];
+
+describe('200 answers of the wrong shape', () => {
+  const answer = (body: string): Answer => ({ status: 200, body, headers: { 'Content-Type': 'application/json' } });
+
+  it.each(NOT_THE_SHAPE)('GET /integrations/webhooks answering %s is an error, not an empty account', async (body, why) => {
+    const { api, requests } = await clientFor(() => answer(body));
+    const e = await failure(api.list());
+    expect(e).toMatchObject({ code: 'INVALID_RESPONSE', method: 'GET', path: '/integrations/webhooks', retryable: false });
+    expect(e.message).toContain(why);
+    expect(requests).toHaveLength(1);
+  });
+
+  it.each(NOT_THE_SHAPE)('GET /marketing/account_info answering %s is an error', async (body, why) => {
+    const { api } = await clientFor(() => answer(body.replace('{}', '{"id": 1}')));
+    const e = await failure(api.accountInfo());
+    expect(e).toMatchObject({ code: 'INVALID_RESPONSE', method: 'GET', path: '/marketing/account_info' });
+    expect(e.message).toContain(why.replace('an empty object', 'it has id'));
+  });
+
+  it.each([
+    ...NOT_THE_SHAPE.filter(([body]) => body !== '{}'),
+    ['{}', 'no access_token'],
+    ['{"access_token": ""}', 'no access_token'],
+    ['{"access_token": "tok-123456", "expires_in": 0}', '"expires_in" is 0'],
+    ['{"access_token": "tok-123456", "expires_in": "soon"}', '"expires_in" is string'],
+    ['{"access_token": "tok-123456", "refresh_token": 5}', '"refresh_token" is number'],
+  ])('POST /auth/token answering %s is an error, and nothing is listed', async (body, why) => {
+    const { api, requests } = await clientFor((r) => (r.path === '/auth/token' ? answer(body) : { status: 200, body: { webhooks: [] } }), {
+      auth: { refresh: { clientId: 'id', clientSecret: 'secret-abcdef', refreshToken: 'refresh-abcdef' } },
+    });
+    const e = await failure(api.list());
+    expect(e).toMatchObject({ code: 'INVALID_RESPONSE', method: 'POST', path: '/auth/token' });
+    expect(e.message).toContain(why);
+    expect(requests.map((r) => r.path)).toEqual(['/auth/token']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, toRequestBody, WireFormatError } from '../../src/rdstation/wire.js';
+import { accountFromWire, fromWire, listFromWire, parseJsonLossless, stringifyWithLargeIds, tokensFromWire, toRequestBody, WireFormatError } from '../../src/rdstation/wire.js';
 import { normalizeSpec } from '../../src/shared/webhook.js';
 import { apiFixture } from '../helpers/fixtures.js';
 
@@ -61,9 +61,25 @@ describe('fromWire / listFromWire', () => {
     });
   });
 
-  it('reads a missing webhooks array as empty', () => {
-    expect(listFromWire({})).toEqual([]);
-    expect(listFromWire({ webhooks: null })).toEqual([]);
+  it('reads an empty webhooks array as an empty account', () => {
+    expect(listFromWire({ webhooks: [] })).toEqual([]);
+  });
+
+  // A 200 without the array is a proxy, a gateway or an error: taken as an empty account, a plan would delete.
+  it.each([
+    [{}, /not a list of webhooks \(no "webhooks" array\): it is an empty object/],
+    [{ message: 'API rate limit exceeded' }, /error body \("API rate limit exceeded"\)/],
+    [{ data: [] }, /no "webhooks" array\): it has data$/],
+    [{ status: 'error' }, /it has status$/],
+    [{ errors: { error_type: 'UNAUTHORIZED', error_message: 'Invalid token.' } }, /error body \("Invalid token\."\)/],
+    [{ webhooks: null }, /"webhooks" is not an array \(it is null\)/],
+    [{ webhooks: {} }, /"webhooks" is not an array \(it is object\)/],
+    [null, /not a JSON object/],
+    [[], /not a JSON object/],
+    [{ a: 1, b: 2, c: 3, d: 4, e: 5, 'f\u001b[31m': 6 }, /it has a, b, c, d, e, …$/],
+  ])('refuses the list body %j', (value, message) => {
+    expect(() => listFromWire(value)).toThrow(WireFormatError);
+    expect(() => listFromWire(value)).toThrow(message);
   });
 
   it('fills missing entity_type and http_method with their only values', () => {
@@ -76,4 +92,50 @@ describe('fromWire / listFromWire', () => {
       expect(() => fromWire(value)).toThrow(WireFormatError);
     },
   );
+});
+
+describe('tokensFromWire', () => {
+  it.each([
+    [{ access_token: 'a' }, { access_token: 'a' }],
+    [{ access_token: 'a', expires_in: 7200, refresh_token: 'r', scope: 'x' }, { access_token: 'a', expires_in: 7200, refresh_token: 'r' }],
+    [{ access_token: 'a', expires_in: null, refresh_token: null }, { access_token: 'a' }],
+  ])('reads %j', (value, expected) => {
+    expect(tokensFromWire(value)).toEqual(expected);
+  });
+
+  it.each([
+    [{}, /no access_token/],
+    [{ access_token: '' }, /no access_token/],
+    [{ access_token: 5 }, /no access_token/],
+    [{ errors: { error_type: 'INVALID_REFRESH_TOKEN', error_message: 'revoked' } }, /error body \("revoked"\), not a token response/],
+    [{ access_token: 'a', expires_in: 0 }, /"expires_in" is 0, expected a positive number/],
+    [{ access_token: 'a', expires_in: -1 }, /"expires_in" is -1/],
+    [{ access_token: 'a', expires_in: '86400' }, /"expires_in" is string/],
+    [{ access_token: 'a', refresh_token: '' }, /"refresh_token" is empty/],
+    [{ access_token: 'a', refresh_token: 42 }, /"refresh_token" is number/],
+    [null, /not a JSON object/],
+    [['a'], /not a JSON object/],
+  ])('refuses %j', (value, message) => {
+    expect(() => tokensFromWire(value)).toThrow(message);
+  });
+});
+
+describe('accountFromWire', () => {
+  it('reads the name, without control characters', () => {
+    expect(accountFromWire({ name: 'Acme Ltda' })).toEqual({ name: 'Acme Ltda' });
+    expect(accountFromWire({ name: 'Acme\u001b[2J\nLtda', id: 1 })).toEqual({ name: 'Acme Ltda' });
+  });
+
+  it.each([
+    [{}, /not account information \(no "name"\): it is an empty object/],
+    [{ message: 'Forbidden' }, /error body \("Forbidden"\)/],
+    [{ name: '' }, /"name" is empty/],
+    [{ name: '\u001b[0m' }, /"name" is empty/],
+    [{ name: null }, /"name" is null/],
+    [{ name: 7 }, /"name" is number/],
+    [[], /not a JSON object/],
+    [null, /not a JSON object/],
+  ])('refuses %j', (value, message) => {
+    expect(() => accountFromWire(value)).toThrow(message);
+  });
 });
