@@ -44,7 +44,6 @@ export interface HttpApiOptions {
   maxResponseBytes?: number;
 }
 
-
 /** Builds the RD Station client. No request is made until the first call. */
 export function createHttpApi(options: HttpApiOptions): WebhookApi {
   return createClient(options).api;

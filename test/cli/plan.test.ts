@@ -113,7 +113,7 @@ describe('rdhooks plan', () => {
     expect(validate(printed)).toBe(true);
     const saved = JSON.parse(await readFile(join(cwd, 'plan.json'), 'utf8')) as { summary: unknown; changes: { after?: { url: string } }[]; remote: { fingerprint: string } };
     expect(validate(saved)).toBe(true);
-    expect(saved.summary).toEqual({ create: 1, update: 1, delete: 0, unchanged: 0, unmanaged: 0 });
+    expect(saved.summary).toEqual({ create: 1, update: 1, delete: 0, replace: 0, unchanged: 0, unmanaged: 0, findings: 0 });
     // apply --plan must send the URL as written, so the saved plan keeps it whole, readable by its owner only.
     expect(saved.changes.map((c) => c.after?.url)).toContain('https://hooks.example.com/deals?token=s3cr3t-query-value');
     expect(saved.remote.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);

@@ -152,6 +152,8 @@ async function hangGuard<T>(p: Promise<T>, ms = 20_000): Promise<T> {
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // Whose account it is answers well (and is not counted): the garbage is in the webhook calls.
+    if (req.url === '/marketing/account_info') return void json(200, '{"name": "Acme"}')(req, res);
     received++;
     handler(req, res);
   });

@@ -29,7 +29,7 @@ describe('npm pack', () => {
   it('ships dist, the schemas, the action, README, LICENSE, CHANGELOG and package.json, nothing else', async () => {
     const compiled = (await filesUnder('src'))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-      .map((f) => f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'));
+      .flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]);
     const expected = [
       'CHANGELOG.md',
       'LICENSE',
@@ -42,7 +42,8 @@ describe('npm pack', () => {
       'dist/manifest/webhooks.schema.validate.js', // the schema validator precompiled by the build
     ].sort();
     expect(repo.packed.files).toEqual(expected);
-    for (const f of repo.packed.files) expect(f).not.toMatch(/^(src|test|bench|examples|scripts|\.ci)\/|^tsconfig|\.test\.|\.ts$/);
+    // Type declarations for the library ship beside the code; TypeScript sources do not.
+    for (const f of repo.packed.files) expect(f).not.toMatch(/^(src|test|bench|examples|scripts|\.ci)\/|^tsconfig|\.test\.|(?<!\.d)\.ts$/);
   });
 });
 

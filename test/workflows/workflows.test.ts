@@ -271,7 +271,7 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
     const markdown = await readFile(outputs['plan-markdown-file'] ?? '', 'utf8');
     expect(mine[0]?.body).toContain(markdown.trim());
     const json = JSON.parse(await readFile(outputs['plan-json-file'] ?? '', 'utf8')) as { format_version: number; summary: { create: number } };
-    expect(json).toMatchObject({ format_version: 1, summary: { create: 4 } });
+    expect(json).toMatchObject({ format_version: 2, summary: { create: 4 } });
 
     // Someone applies; the next push's plan replaces the comment's text rather than adding a comment.
     const applied = await rdhooks(['apply', '--auto-approve'], { cwd: box.dir, env: { ...SECRETS, RDSTATION_API_URL: box.emulator.url } });
