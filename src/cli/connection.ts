@@ -1,20 +1,19 @@
 /** The connection flags every command that talks to the API shares: their table, their parser, and opening the API. */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { checkApiUrl, DEFAULT_API_URL } from '../rdstation/apiurl.js';
+import { checkApiUrl, checkTokenUrl, DEFAULT_API_URL } from '../rdstation/apiurl.js';
 import type { AccountSession } from '../reconcile/session.js';
 import { UserError } from '../shared/errors.js';
 import { escapeControl } from '../shared/text.js';
 import { maskUrl } from '../shared/url.js';
 import { UsageError, type ParsedArgs } from './command.js';
+import { DEFAULT_CREDENTIALS_FILE } from './credentials.js';
 import type { Io } from './io.js';
 import { booleanFlag, DEFAULTS, numberFlag, secondsFlag, stringFlag } from './options.js';
 
 /** Where --emulator keeps its state, relative to the working directory. */
 export const EMULATOR_STATE = join('.rdhooks', 'emulator.json');
 
-/** The environment variables the connection reads. */
-export const CONNECTION_ENV = ['RDSTATION_API_URL', 'RDSTATION_ACCESS_TOKEN', 'RDSTATION_CLIENT_ID', 'RDSTATION_CLIENT_SECRET', 'RDSTATION_REFRESH_TOKEN'] as const;
 
 /** Adds --api-url, --emulator, --rate-limit, --timeout, --retries and --deadline (--debug is global). */
 export function connectionFlags(y: Argv): Argv {
@@ -25,6 +24,7 @@ export function connectionFlags(y: Argv): Argv {
     .option('timeout', { type: 'number', default: DEFAULTS.timeout, describe: 'Seconds to wait for one response' })
     .option('retries', { type: 'number', default: DEFAULTS.retries, describe: 'Retries of a failed request (429, 5xx, network; never a create that may have landed)' })
     .option('deadline', { type: 'number', default: DEFAULTS.deadline, describe: 'Seconds one API call may take, retries and waits included' })
+    .option('credentials-file', { type: 'string', describe: `Env file with the RDSTATION_* credentials (default ${DEFAULT_CREDENTIALS_FILE}, when it exists); the environment wins` })
     .conflicts('emulator', 'api-url');
 }
 
@@ -33,6 +33,12 @@ export interface ConnectionOptions {
   emulator: boolean;
   /** The API base URL, checked and normalized. */
   apiUrl: string;
+  /** RDSTATION_TOKEN_URL: RD's token endpoint, when not `${apiUrl}/auth/token`. */
+  tokenUrl?: string;
+  /** --credentials-file. */
+  credentialsFile?: string;
+  /** Leave a configured access token unused, so the refresh credentials are what gets exercised (auth check). */
+  refreshOnly?: boolean;
   timeoutMs: number;
   maxAttempts: number;
   deadlineMs: number;
@@ -46,23 +52,31 @@ export function parseConnectionArgs(argv: ParsedArgs, env: NodeJS.ProcessEnv): C
   const fromEnv = env.RDSTATION_API_URL?.trim();
   const source = flag !== undefined ? '--api-url' : fromEnv ? 'RDSTATION_API_URL' : undefined;
   const raw = flag ?? (fromEnv || DEFAULT_API_URL);
-  let apiUrl: string;
-  try {
-    apiUrl = checkApiUrl(raw);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    // Echo what was given (credentials masked), and where it came from.
-    throw new UsageError(`${source ?? 'The API URL'} ${JSON.stringify(escapeControl(maskUrl(raw)))}: ${err.message}`, err.hint);
-  }
+  const apiUrl = checked(source ?? 'The API URL', raw, checkApiUrl);
+  const tokenUrl = env.RDSTATION_TOKEN_URL?.trim() || undefined;
+  if (tokenUrl !== undefined) checked('RDSTATION_TOKEN_URL', tokenUrl, checkTokenUrl);
+  const credentialsFile = stringFlag(argv, 'credentials-file');
   return {
     emulator: booleanFlag(argv, 'emulator'),
     apiUrl,
+    ...(tokenUrl !== undefined ? { tokenUrl } : {}),
+    ...(credentialsFile !== undefined ? { credentialsFile } : {}),
     timeoutMs: secondsFlag(argv, 'timeout', DEFAULTS.timeout) * 1000,
     maxAttempts: numberFlag(argv, 'retries', DEFAULTS.retries, { min: 0, max: 100, integer: true }) + 1,
     deadlineMs: secondsFlag(argv, 'deadline', DEFAULTS.deadline) * 1000,
     rateLimitPerMinute: numberFlag(argv, 'rate-limit', DEFAULTS.rateLimit, { min: 0, minInclusive: false, max: 1_000_000 }),
     debug: booleanFlag(argv, 'debug'),
   };
+}
+
+/** A URL setting, checked; a bad one is echoed back (credentials masked) with where it came from. */
+function checked(source: string, raw: string, check: (url: string) => string): string {
+  try {
+    return check(raw);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UsageError(`${source} ${JSON.stringify(escapeControl(maskUrl(raw)))}: ${err.message}`, err.hint);
+  }
 }
 
 /** An open connection: the session reconcile works on, and how to close it. */
@@ -90,9 +104,16 @@ export async function openConnection(options: ConnectionOptions, io: Io): Promis
     // A stable label rather than the ephemeral port, so headers and saved plans do not change from run to run.
     return { api, apiUrl: `emulator:${EMULATOR_STATE}`, close: () => emulator.close() };
   }
-  const { credentialsFromEnv } = await import('../rdstation/auth.js');
-  const auth = credentialsFromEnv(io.env);
-  return { api: createHttpApi({ ...settings, apiUrl: options.apiUrl, auth }), apiUrl: options.apiUrl, close: async () => undefined };
+  const { loadCredentials, saveRotatedToken } = await import('./credentials.js');
+  const { credentials, refreshFrom } = await loadCredentials(io, options.credentialsFile !== undefined ? { envFile: options.credentialsFile } : {});
+  const api = createHttpApi({
+    ...settings,
+    apiUrl: options.apiUrl,
+    auth: options.refreshOnly && credentials.refresh ? { refresh: credentials.refresh } : credentials,
+    ...(options.tokenUrl !== undefined ? { tokenUrl: options.tokenUrl } : {}),
+    ...(refreshFrom ? { onRefreshTokenRotated: saveRotatedToken(refreshFrom, io) } : {}),
+  });
+  return { api, apiUrl: options.apiUrl, close: async () => undefined };
 }
 
 /** Runs `work` with an open connection, closing it however `work` ends. */

@@ -50,8 +50,8 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
       );
     }
     throw new UserError(
-      'No RD Station credentials: rdhooks reads them from the environment only.',
-      `Set ${CREDENTIAL_VARS.accessToken}, or ${CREDENTIAL_VARS.clientId} + ${CREDENTIAL_VARS.clientSecret} + ${CREDENTIAL_VARS.refreshToken}; or run with --emulator to try rdhooks offline.`,
+      'No RD Station credentials: none in the environment or a credentials file.',
+      `Set ${CREDENTIAL_VARS.accessToken}, or ${CREDENTIAL_VARS.clientId} + ${CREDENTIAL_VARS.clientSecret} + ${CREDENTIAL_VARS.refreshToken} (rdhooks auth exchange --credentials-file .rdhooks/credentials.env saves them); or run with --emulator to try rdhooks offline.`,
     );
   }
   return creds;

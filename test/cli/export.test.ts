@@ -145,7 +145,7 @@ describe('rdhooks emulator fault flags', () => {
     const emu = await runEmulator(['--fail-rate', '1'], cwd);
     const r = await rdhooks(['export', '--retries', '1'], { cwd, env: { RDSTATION_API_URL: emu.url, RDSTATION_ACCESS_TOKEN: emu.token } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: RD Station answered 50[03] to GET \/integrations\/webhooks/);
+    expect(r.stderr).toMatch(/error: RD Station answered 50[03] to GET \/(integrations\/webhooks|marketing\/account_info)/);
     expect(r.stderr).not.toContain('    at ');
   });
 

@@ -2,10 +2,12 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_API_URL } from '../../rdstation/apiurl.js';
 import { CREDENTIAL_VARS } from '../../rdstation/auth.js';
+import { escapeControl } from '../../shared/text.js';
 import { count } from '../../shared/wording.js';
 import { nameAndListing } from '../../reconcile/session.js';
 import { UsageError, type CommandGroup, type CommandModule, type ParsedArgs } from '../command.js';
 import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { DEFAULT_CREDENTIALS_FILE } from '../credentials.js';
 import type { Io } from '../io.js';
 import { stringFlag } from '../options.js';
 
@@ -69,6 +71,8 @@ interface ExchangeOptions {
   clientSecret: string;
   secretOnCommandLine: boolean;
   code: string;
+  /** Also keep the credentials here, for the next local commands. */
+  credentialsFile?: string;
   connection: ConnectionOptions;
 }
 
@@ -84,9 +88,13 @@ const exchange: CommandModule<ExchangeOptions> = {
       .option('code', { type: 'string', describe: 'The code from the callback URL (or the whole URL); it works once, for 1 hour' })
       .option('client-id', { type: 'string', describe: `The OAuth app's client id (env ${CLIENT_ID})` })
       .option('client-secret', { type: 'string', describe: `The app's client secret; prefer env ${CLIENT_SECRET}, a flag lands in shell history` })
-      .epilogue(`Reads: ${CLIENT_ID}, ${CLIENT_SECRET}, RDSTATION_API_URL. Prints only the refresh token, on stdout. Exit codes: 0 exchanged, 1 error.`)
+.epilogue(
+        `Reads: ${CLIENT_ID}, ${CLIENT_SECRET}, RDSTATION_API_URL. Prints only the refresh token, on stdout; --credentials-file FILE also ` +
+          `writes ${CLIENT_ID}, ${CLIENT_SECRET} and ${REFRESH} to FILE (mode 0600), which every command reads (${DEFAULT_CREDENTIALS_FILE}, ` +
+          'the default, is git-ignored by the .gitignore rdhooks puts in .rdhooks/). Exit codes: 0 exchanged, 1 error.',
+      )
       .example(`rdhooks auth exchange --code CODE | gh secret set ${REFRESH}`, 'Store the refresh token as a CI secret without showing it')
-      .example("rdhooks auth exchange --code 'https://example.com/callback?code=…'", 'Paste the whole callback URL'),
+      .example(`rdhooks auth exchange --code CODE --credentials-file ${DEFAULT_CREDENTIALS_FILE} | gh secret set ${REFRESH}`, 'Keep the credentials for local runs too'),
 
   parse(argv: ParsedArgs, io: Io): ExchangeOptions {
     const clientId = setting(argv, 'client-id', io.env, CLIENT_ID);
@@ -102,7 +110,15 @@ const exchange: CommandModule<ExchangeOptions> = {
     if (!rawCode) {
       throw new UsageError('rdhooks auth exchange needs --code CODE.', 'Get a code with rdhooks auth url: open the URL it prints, authorize the app, and take ?code=… from the page RD Station sends you to.');
     }
-    return { clientId, clientSecret, secretOnCommandLine: stringFlag(argv, 'client-secret') !== undefined, code: codeOf(rawCode), connection: parseConnectionArgs(argv, io.env) };
+    const credentialsFile = stringFlag(argv, 'credentials-file');
+    return {
+      clientId,
+      clientSecret,
+      secretOnCommandLine: stringFlag(argv, 'client-secret') !== undefined,
+      code: codeOf(rawCode),
+      ...(credentialsFile !== undefined ? { credentialsFile } : {}),
+      connection: parseConnectionArgs(argv, io.env),
+    };
   },
 
   async run(o: ExchangeOptions, io: Io): Promise<number> {
@@ -121,6 +137,10 @@ const exchange: CommandModule<ExchangeOptions> = {
     // The refresh token alone on stdout, so it can be piped into a secret store without showing on screen;
     // the access token is never printed: CI exchanges the refresh token for its own.
     io.stdout.write(`${tokens.refresh_token}\n`);
+    if (o.credentialsFile !== undefined) {
+      await saveCredentials(o.credentialsFile, { [CLIENT_ID]: o.clientId, [CLIENT_SECRET]: o.clientSecret, [REFRESH]: tokens.refresh_token }, io);
+      io.stderr.write(`Saved ${CLIENT_ID}, ${CLIENT_SECRET} and ${REFRESH} to ${escapeControl(o.credentialsFile)} (readable by you only); rdhooks reads them from there.\n`);
+    }
     io.stderr.write(
       [
         `That is the app's refresh token for this account: rdhooks keeps no copy and cannot show it again.`,
@@ -148,21 +168,21 @@ const check: CommandModule<CheckOptions> = {
   parse: (argv: ParsedArgs, io: Io): CheckOptions => ({ connection: parseConnectionArgs(argv, io.env) }),
 
   async run(o: CheckOptions, io: Io): Promise<number> {
-    const { credentialsFromEnv } = await import('../../rdstation/auth.js');
-    let env = io.env;
     let what = 'the in-process emulator';
+    let connection = o.connection;
     if (!o.connection.emulator) {
-      const creds = credentialsFromEnv(io.env);
-      if (creds.refresh) {
+      const { loadCredentials } = await import('../credentials.js');
+      const { credentials } = await loadCredentials(io, o.connection.credentialsFile !== undefined ? { envFile: o.connection.credentialsFile } : {});
+      if (credentials.refresh) {
         // Without the access token the client must exchange the refresh token first: that is the part to prove.
-        env = { ...io.env, [ACCESS]: undefined };
+        connection = { ...o.connection, refreshOnly: true };
         what = `${CLIENT_ID}, ${CLIENT_SECRET} and ${REFRESH}`;
-        if (creds.accessToken) io.stderr.write(`note: ${ACCESS} is set too; it is not checked.\n`);
+        if (credentials.accessToken) io.stderr.write(`note: ${ACCESS} is set too; it is not checked.\n`);
       } else {
         what = ACCESS;
       }
     }
-    const { name, listed } = await withConnection(o.connection, { ...io, env }, async (session) => {
+    const { name, listed } = await withConnection(connection, io, async (session) => {
       io.stderr.write(`Checking ${what} against ${session.apiUrl}…\n`);
       const { account, listing } = await nameAndListing(session);
       return { name: account, listed: listing.length };
@@ -171,6 +191,20 @@ const check: CommandModule<CheckOptions> = {
     return 0;
   },
 };
+
+/** Writes credentials into an env file; a file under .rdhooks/ is kept out of git by a .gitignore there. */
+async function saveCredentials(file: string, values: Record<string, string>, io: Io): Promise<void> {
+  const [{ mkdir, writeFile }, { dirname, resolve, relative, sep }, { writeEnvValues }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../../shared/env-file.js'),
+  ]);
+  const path = resolve(io.cwd, file);
+  await mkdir(dirname(path), { recursive: true });
+  const stateDir = resolve(io.cwd, '.rdhooks');
+  if (!relative(stateDir, path).startsWith(`..${sep}`)) await writeFile(resolve(stateDir, '.gitignore'), '*\n', { flag: 'w' });
+  await writeEnvValues(path, values, file);
+}
 
 const auth: CommandGroup = {
   actions: {
