@@ -1,15 +1,54 @@
-/** Planning an account for the terminal: progress on stderr, plan errors printed, then a UserError. */
+/** Planning an account for the terminal: the planning flags, progress on stderr, plan errors printed then thrown. */
+import type { Argv } from 'yargs';
 import type { Manifest } from '../manifest/types.js';
 import { planAccount, type PlannedAccount } from '../reconcile/plan-account.js';
 import type { AccountSession } from '../reconcile/session.js';
+import type { CheckTargets } from '../reconcile/target-check.js';
 import { UserError } from '../shared/errors.js';
 import { count } from '../shared/wording.js';
+import { UsageError, type ParsedArgs } from './command.js';
 import type { Display } from './display.js';
 import type { Io } from './io.js';
+import { listFlag } from './options.js';
+
+/** What plan and apply are asked beyond the manifest. */
+export interface PlanningOptions {
+  replace: string[];
+  target: string[];
+  checkTargets?: CheckTargets;
+}
+
+/** Adds --replace, --target and --check-targets. */
+export function planningFlags(y: Argv): Argv {
+  return y
+    .option('replace', { type: 'string', array: true, describe: 'Delete and create again the webhook at this address (entry name, "event_type url" or uuid); repeatable' })
+    .option('target', { type: 'string', array: true, describe: 'Plan only the entry at this address (and what it would collide with); repeatable; prune is off' })
+    .option('check-targets', {
+      type: 'string',
+      describe: 'POST {"leads": []} to each new or changed target first and fail the plan when one does not answer 2xx; =all probes every managed target (default: the manifest\'s targets.check)',
+    });
+}
+
+/** Reads --replace, --target and --check-targets. */
+export function parsePlanningArgs(argv: ParsedArgs): PlanningOptions {
+  const raw = argv['check-targets'];
+  const check = raw === undefined ? undefined : raw === '' || raw === 'changed' ? 'changed' : raw === 'all' ? 'all' : bad(raw);
+  return { replace: listFlag(argv, 'replace'), target: listFlag(argv, 'target'), ...(check ? { checkTargets: check } : {}) };
+}
+
+function bad(value: unknown): never {
+  throw new UsageError(`--check-targets takes no value (the targets this plan writes) or =all (every managed target), not ${String(value)}.`);
+}
 
 /** Lists the account once and plans; what makes a plan impossible is printed, then thrown as a UserError. */
-export async function planOrExplain(manifest: Manifest, session: AccountSession, io: Io, display: Display): Promise<PlannedAccount> {
-  const result = await planAccount({ manifest, session, onListed: (n) => void io.stderr.write(`Listed ${count(n, 'webhook')}.\n`) });
+export async function planOrExplain(manifest: Manifest, session: AccountSession, io: Io, display: Display, planning: PlanningOptions): Promise<PlannedAccount> {
+  const result = await planAccount({
+    manifest,
+    session,
+    ...planning,
+    onListed: (n) => void io.stderr.write(`Listed ${count(n, 'webhook')}.\n`),
+    onProbing: (n) => void io.stderr.write(`Checking ${count(n, 'target')} (POST {"leads":[]}, User-Agent rdhooks-target-check)…\n`),
+  });
   if (result.ok) return result;
   const { renderPlanErrors } = await import('../render/errors.js');
   io.stderr.write(renderPlanErrors(result.errors, { showSensitive: display.showSensitive }));

@@ -15,6 +15,11 @@ import { booleanFlag, DEFAULTS, numberFlag, secondsFlag, stringFlag } from './op
 export const EMULATOR_STATE = join('.rdhooks', 'emulator.json');
 
 
+/** What a command that talks to RD Station reads from its environment, for help pages. */
+export const CONNECTION_READS =
+  'RDSTATION_API_URL, RDSTATION_TOKEN_URL, and the credentials: RDSTATION_ACCESS_TOKEN, or RDSTATION_CLIENT_ID + ' +
+  `RDSTATION_CLIENT_SECRET + RDSTATION_REFRESH_TOKEN (or RDSTATION_REFRESH_TOKEN_FILE), from the environment or ${DEFAULT_CREDENTIALS_FILE}`;
+
 /** Adds --api-url, --emulator, --rate-limit, --timeout, --retries and --deadline (--debug is global). */
 export function connectionFlags(y: Argv): Argv {
   return y

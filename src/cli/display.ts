@@ -15,6 +15,8 @@ export interface Display {
   showSensitive: boolean;
   /** --color / --no-color; undefined: decided by FORCE_COLOR, NO_COLOR and the terminal. */
   color: boolean | undefined;
+  /** Markdown framed as a drift report. */
+  drift?: boolean;
 }
 
 /** The plan formats. */
@@ -51,7 +53,7 @@ export async function renderPlanAs(plan: Plan, format: PlanFormat, display: Disp
     case 'json':
       return (await import('../render/json.js')).renderJson(plan, options);
     case 'markdown':
-      return (await import('../render/markdown.js')).renderMarkdown(plan, options);
+      return (await import('../render/markdown.js')).renderMarkdown(plan, { ...options, drift: display.drift === true });
     case 'text':
       return (await import('../render/text.js')).renderText(plan, { ...options, color: useColor(io.stdout, io.env, display.color) });
   }

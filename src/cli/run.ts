@@ -24,6 +24,7 @@ const COMMANDS: readonly Entry[] = [
   { name: 'validate', command: 'validate [manifest]', describe: 'Check a manifest offline and report every problem with its position', load: () => import('./commands/validate.js') },
   { name: 'plan', command: 'plan [manifest]', describe: 'Show what apply would change in the account', load: () => import('./commands/plan.js') },
   { name: 'apply', command: 'apply [manifest]', describe: 'Converge the account to the manifest (or to a saved plan), then verify it', load: () => import('./commands/apply.js') },
+  { name: 'show', command: 'show <file>', describe: 'Print a saved plan as plan would have, without network', load: () => import('./commands/show.js') },
   { name: 'export', command: 'export', describe: 'Write a manifest of what the account has now', load: () => import('./commands/export.js') },
   { name: 'pin', command: 'pin [manifest]', describe: 'Write the uuids of matched webhooks into the manifest, keeping comments and layout', load: () => import('./commands/pin.js') },
   { name: 'auth', command: 'auth', describe: 'Get a refresh token for CI (auth url, then auth exchange) and check credentials (auth check)', load: () => import('./commands/auth.js') },
@@ -46,7 +47,8 @@ export async function runCli(args: string[], io: Io = processIo()): Promise<numb
   }
   try {
     const argv = args[0] === 'help' ? [...args.slice(1), '--help'] : args;
-    const words = argv.filter((a) => !a.startsWith('-'));
+    // A shell asking for completions passes the words typed, the program's name first.
+    const words = argv.filter((a) => !a.startsWith('-')).slice(argv[0] === '--get-yargs-completions' ? 1 : 0);
     const entry = COMMANDS.find((c) => c.name === words[0]);
     const [{ default: yargs }, loaded] = await Promise.all([import('yargs'), entry?.load().then((m) => m.default)]);
     const group = loaded && 'actions' in loaded ? loaded : undefined;
@@ -69,6 +71,7 @@ export async function runCli(args: string[], io: Io = processIo()): Promise<numb
       .strict()
       .demandCommand(1, 'Name a command.')
       .recommendCommands()
+      .completion('completion', 'Print a bash or zsh completion script: rdhooks completion >> ~/.bashrc (or ~/.zshrc)')
       .wrap(Math.min(110, process.stdout.columns || 100))
       .exitProcess(false)
       // Flags keep the names users type; a second, camelCased copy would only double every "Unknown argument".

@@ -1,9 +1,10 @@
-/** Planning one account: check whose it is, list it once, plan. */
+/** Planning one account: check whose it is, list it once, probe targets when asked, plan. */
 import type { Manifest } from '../manifest/types.js';
-import { planWebhooks } from '../plan/plan.js';
+import { planWebhooks, type PlanRequest } from '../plan/plan.js';
 import type { Plan, PlanError } from '../plan/types.js';
 import type { RemoteWebhook } from '../shared/webhook.js';
 import { nameAndListing, type AccountSession } from './session.js';
+import { failingTargets, targetsToCheck, type CheckTargets, type TargetProbe } from './target-check.js';
 
 /** A plan and the listing it was made from (apply compares the account against it before writing). */
 export interface PlannedAccount {
@@ -18,18 +19,39 @@ export type PlanAccountResult = ({ ok: true } & PlannedAccount) | { ok: false; e
 export interface PlanAccountOptions {
   manifest: Manifest;
   session: AccountSession;
+  /** --replace and --target addresses. */
+  replace?: readonly string[];
+  target?: readonly string[];
+  /** Probe targets before planning: those the plan writes (`changed`), or every managed one (`all`). */
+  checkTargets?: CheckTargets;
+  /** The prober; the real one (src/targets) by default. */
+  probe?: TargetProbe;
   /** Called once the account is listed, with how many webhooks it has (progress for the terminal). */
   onListed?: (count: number) => void;
+  /** Called before targets are probed, with how many. */
+  onProbing?: (count: number) => void;
 }
 
 /**
  * Asks RD which account the credentials belong to (refusing another one than `manifest.account`), lists its
- * webhooks once, and plans.
+ * webhooks once, probes targets when asked (a target failing its probe is a plan error for a webhook this plan
+ * writes, a finding for one it leaves), and plans.
  */
-export async function planAccount({ manifest, session, onListed }: PlanAccountOptions): Promise<PlanAccountResult> {
+export async function planAccount(options: PlanAccountOptions): Promise<PlanAccountResult> {
+  const { manifest, session } = options;
   const expected = manifest.account === undefined ? undefined : { name: manifest.account, source: `${manifest.path} (account:)` };
   const { account, listing } = await nameAndListing(session, expected);
-  onListed?.(listing.length);
-  const result = planWebhooks(manifest, listing, { apiUrl: session.apiUrl, account });
+  options.onListed?.(listing.length);
+  const request: PlanRequest = { replace: options.replace ?? [], target: options.target ?? [] };
+  const plan = (extra: Partial<PlanRequest> = {}) => planWebhooks(manifest, listing, { apiUrl: session.apiUrl, account }, { ...request, ...extra });
+  let result = plan();
+  const mode = options.checkTargets ?? (manifest.targets.check ? 'changed' : undefined);
+  if (result.ok && mode !== undefined) {
+    const urls = targetsToCheck(result.plan, manifest, mode);
+    if (urls.length > 0) {
+      options.onProbing?.(urls.length);
+      result = plan({ failingTargets: await failingTargets(urls, manifest, options.probe) });
+    }
+  }
   return result.ok ? { ok: true, plan: result.plan, listing } : { ok: false, errors: result.errors, listing };
 }

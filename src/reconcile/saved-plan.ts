@@ -33,8 +33,8 @@ export async function writeSavedPlan(file: string, plan: Plan, cwd: string): Pro
   await writeOutputFile(resolve(cwd, file), renderJson(plan, { showSensitive: true }), { mode: 0o600, shownAs: file });
 }
 
-/** Reads a saved plan: a regular file of bounded size, valid against the plan schema, with URLs unmasked. */
-export async function readSavedPlan(file: string, cwd: string): Promise<Plan> {
+/** Reads a JSON plan (saved, or printed with --format json): a regular file of bounded size, valid against the plan schema. */
+export async function readPlanFile(file: string, cwd: string): Promise<Plan> {
   const name = escapeControl(file);
   let bytes: Buffer;
   try {
@@ -43,7 +43,14 @@ export async function readSavedPlan(file: string, cwd: string): Promise<Plan> {
     throw new SavedPlanError(`cannot read the saved plan ${name}: ${describeReadError(err)}.`, 'Save one with: rdhooks plan --out FILE');
   }
   const doc = validatePlanDocument(bytes.toString('utf8'));
-  if (typeof doc === 'string') throw new SavedPlanError(`${name} is not a plan this rdhooks can apply: ${doc}.`, REPLAN_HINT);
+  if (typeof doc === 'string') throw new SavedPlanError(`${name} is not a plan this rdhooks can read: ${doc}.`, REPLAN_HINT);
+  return doc;
+}
+
+/** Reads a saved plan for apply: as readPlanFile, and with URLs whole (a printed plan has them masked). */
+export async function readSavedPlan(file: string, cwd: string): Promise<Plan> {
+  const name = escapeControl(file);
+  const doc = await readPlanFile(file, cwd);
   if (doc.sensitive_values !== 'shown') {
     throw new SavedPlanError(
       `${name} has its URL credentials masked (***): it was printed for review, and applying it would write *** into the account.`,

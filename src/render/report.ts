@@ -2,7 +2,7 @@
 import { succeeded, type ActionOutcome, type ActionReport, type ApplyReport } from '../apply/execute.js';
 import type { Verification } from '../apply/verify.js';
 import type { Change } from '../plan/types.js';
-import { TARGET_URL_REJECTED } from '../rdstation/errors.js';
+import { TARGET_URL_REJECTED, TOKEN_OR_TARGET_REJECTED } from '../rdstation/errors.js';
 import { redactor, type RenderOptions } from './redactor.js';
 
 
@@ -41,7 +41,7 @@ export function actionLine(a: ActionReport, options: RenderOptions & { withoutMe
 /** What to do after a run that did not converge, fitting why. */
 function advice(report: ApplyReport): string {
   if (report.interrupted) return 'Run rdhooks plan to see what remains, then apply again.';
-  if (report.actions.some((a) => a.code === TARGET_URL_REJECTED)) {
+  if (report.actions.some((a) => a.code === TARGET_URL_REJECTED || a.code === TOKEN_OR_TARGET_REJECTED)) {
     return 'Make each target named above answer 2xx to a JSON POST over https (rdhooks plan --check-targets probes them), then apply again.';
   }
   return 'Run rdhooks apply again.';

@@ -3,9 +3,9 @@ import type { Argv } from 'yargs';
 import type { ApplyOutcome } from '../../reconcile/apply-plan.js';
 import type { Plan } from '../../plan/types.js';
 import { UserError } from '../../shared/errors.js';
-import { planOrExplain } from '../account.js';
-import { EXIT, type CommandModule, type ParsedArgs } from '../command.js';
-import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { parsePlanningArgs, planningFlags, planOrExplain, type PlanningOptions } from '../account.js';
+import { EXIT, UsageError, type CommandModule, type ParsedArgs } from '../command.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
 import { appendSummary, loadValidManifest, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, numberFlag, stringFlag } from '../options.js';
@@ -24,13 +24,14 @@ export interface ApplyOptions {
   concurrency: number;
   format: (typeof FORMATS)[number];
   summaryFile?: string;
+  planning: PlanningOptions;
   display: Display;
   connection: ConnectionOptions;
 }
 
 const apply: CommandModule<ApplyOptions> = {
   builder: (y: Argv) =>
-    summaryFlag(sensitiveFlag(connectionFlags(y)))
+    planningFlags(summaryFlag(sensitiveFlag(connectionFlags(y))))
       .positional('manifest', { type: 'string', describe: `The manifest (default ${DEFAULTS.manifest}; with --plan, the plan's own)` })
       .option('plan', { type: 'string', describe: 'Apply a plan saved by `rdhooks plan --out FILE`, without asking: it is re-planned and must be unchanged' })
       .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (required without a terminal, as in CI)' })
@@ -38,8 +39,8 @@ const apply: CommandModule<ApplyOptions> = {
       .option('concurrency', { type: 'number', default: DEFAULTS.concurrency, describe: 'Writes in flight at once, within each phase' })
       .option('format', { choices: FORMATS, default: 'text', describe: 'Output format of the plan shown before applying' })
       .epilogue(
-        'Reads: RDSTATION_API_URL, RDSTATION_ACCESS_TOKEN or RDSTATION_CLIENT_ID + RDSTATION_CLIENT_SECRET + RDSTATION_REFRESH_TOKEN, ' +
-          'GITHUB_STEP_SUMMARY, NO_COLOR, FORCE_COLOR. Exit codes: 0 applied and verified (or nothing to do), 1 error, refused or not verified, 130 interrupted.',
+        `Reads: ${CONNECTION_READS}; GITHUB_STEP_SUMMARY, NO_COLOR, FORCE_COLOR. ` +
+          'Exit codes: 0 applied and verified (or nothing to do), 1 error, refused or not verified, 130 interrupted.',
       )
       .example('rdhooks apply', 'Plan ./webhooks.yaml, ask, apply, verify')
       .example('rdhooks plan --out plan.json && rdhooks apply --plan plan.json', 'Apply exactly the plan reviewed'),
@@ -48,6 +49,10 @@ const apply: CommandModule<ApplyOptions> = {
     const manifest = stringFlag(argv, 'manifest');
     const planFile = stringFlag(argv, 'plan');
     const summaryFile = parseSummaryTarget(argv, io.env);
+    const planning = parsePlanningArgs(argv);
+    if (planFile !== undefined && (planning.replace.length > 0 || planning.target.length > 0)) {
+      throw new UsageError('--replace and --target do not go with --plan: a saved plan is applied as it was asked.', 'Give them to rdhooks plan --out FILE instead.');
+    }
     if (planFile !== undefined && booleanFlag(argv, 'auto-approve')) {
       io.stderr.write('note: --auto-approve is implied by --plan: a saved plan is applied without asking.\n');
     }
@@ -59,6 +64,7 @@ const apply: CommandModule<ApplyOptions> = {
       concurrency: numberFlag(argv, 'concurrency', DEFAULTS.concurrency, { min: 1, max: 64, integer: true }),
       format: choiceFlag(argv, 'format', FORMATS, 'text'),
       ...(summaryFile !== undefined ? { summaryFile } : {}),
+      planning,
       display: parseDisplayArgs(argv),
       connection: parseConnectionArgs(argv, io.env),
     };
@@ -73,7 +79,9 @@ const apply: CommandModule<ApplyOptions> = {
 
     return withConnection(o.connection, io, async (session) => {
       if (savedPlan && o.planFile) saved.checkSavedPlanTarget(savedPlan, o.planFile, session.apiUrl);
-      const planned = await planOrExplain(manifest, session, io, o.display);
+      // A saved plan is re-derived with what it was asked (--replace, --target), not with flags given now.
+      const planning = savedPlan ? { ...o.planning, replace: savedPlan.request.replace, target: savedPlan.request.target } : o.planning;
+      const planned = await planOrExplain(manifest, session, io, o.display, planning);
       if (savedPlan && o.planFile) saved.checkSavedPlan(savedPlan, planned.plan, o.planFile);
       io.stdout.write(await renderPlanAs(planned.plan, o.format, o.display, io));
 
@@ -86,7 +94,8 @@ const apply: CommandModule<ApplyOptions> = {
           applyPlan({
             session,
             planned,
-            manifest,
+            // A partial plan (--target) is verified by its own changes, not against the whole manifest.
+            ...(planned.plan.request.target.length === 0 ? { manifest } : {}),
             force: o.force,
             concurrency: o.concurrency,
             signal,

@@ -6,7 +6,7 @@ import { escapeControl } from '../../shared/text.js';
 import { count } from '../../shared/wording.js';
 import { nameAndListing } from '../../reconcile/session.js';
 import { UsageError, type CommandGroup, type CommandModule, type ParsedArgs } from '../command.js';
-import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
 import { DEFAULT_CREDENTIALS_FILE } from '../credentials.js';
 import type { Io } from '../io.js';
 import { stringFlag } from '../options.js';
@@ -34,7 +34,7 @@ const url: CommandModule<UrlOptions> = {
       .option('api-url', { type: 'string', describe: `RD Station API base URL (env RDSTATION_API_URL; default ${DEFAULT_API_URL})` })
       .epilogue(`Reads: ${CLIENT_ID}, RDSTATION_API_URL. Exit codes: 0 printed, 1 error.`)
       .example('rdhooks auth url --client-id ID --redirect-uri https://example.com/callback', 'Print the URL that authorizes the app')
-      .example(`${CLIENT_ID}=ID rdhooks auth url --redirect-uri https://example.com/callback`, 'The same, with the client id from the environment'),
+      .example('rdhooks auth url --redirect-uri https://example.com/callback', `The same, with the client id in ${CLIENT_ID}`),
 
   parse(argv: ParsedArgs, io: Io): UrlOptions {
     const clientId = setting(argv, 'client-id', io.env, CLIENT_ID);
@@ -161,7 +161,7 @@ interface CheckOptions {
 const check: CommandModule<CheckOptions> = {
   builder: (y: Argv) =>
     connectionFlags(y)
-      .epilogue(`Reads: ${ACCESS}, or ${CLIENT_ID} + ${CLIENT_SECRET} + ${REFRESH}; RDSTATION_API_URL. Exit codes: 0 the credentials work, 1 they do not.`)
+      .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 the credentials work, 1 they do not.`)
       .example('rdhooks auth check', `Check the ${CLIENT_ID}/${CLIENT_SECRET}/${REFRESH} in the environment`)
       .example('rdhooks auth check --emulator', 'Check against the local emulator'),
 

@@ -5,7 +5,7 @@ import { nameAndListing } from '../../reconcile/session.js';
 import { escapeControl } from '../../shared/text.js';
 import { count } from '../../shared/wording.js';
 import type { CommandModule, ParsedArgs } from '../command.js';
-import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
 import type { Io } from '../io.js';
 import { booleanFlag, stringFlag } from '../options.js';
 
@@ -21,7 +21,7 @@ const exportCommand: CommandModule<ExportOptions> = {
     connectionFlags(y)
       .option('out', { type: 'string', describe: 'Write the manifest to FILE (readable by its owner only) instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE if it exists' })
-      .epilogue('Reads: RDSTATION_API_URL and the credential variables (see rdhooks plan --help). Exit codes: 0 exported, 1 error.')
+      .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 exported, 1 error.`)
       .example('rdhooks export --out webhooks.yaml', 'Start managing an existing account')
       .example('rdhooks export --emulator', 'Print the emulator account as a manifest'),
 

@@ -5,7 +5,7 @@ import { UserError } from '../../shared/errors.js';
 import { escapeControl } from '../../shared/text.js';
 import { count } from '../../shared/wording.js';
 import type { CommandModule, ParsedArgs } from '../command.js';
-import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
 import { loadValidManifest, parseDisplayArgs, sensitiveFlag, type Display } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, DEFAULTS, stringFlag } from '../options.js';
@@ -23,7 +23,7 @@ const pin: CommandModule<PinOptions> = {
     sensitiveFlag(connectionFlags(y))
       .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest to pin' })
       .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 when some entry would get a uuid (and print which)' })
-      .epilogue('Reads: RDSTATION_API_URL and the credential variables (see rdhooks plan --help). Exit codes: 0 pinned (or nothing to pin), 1 error, or with --check: something to pin.')
+      .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 pinned (or nothing to pin), 1 error, or with --check: something to pin.`)
       .example('rdhooks pin', 'Write the uuids into ./webhooks.yaml')
       .example('rdhooks pin --check', 'Fail CI when an entry is not pinned'),
 

@@ -1,8 +1,8 @@
 /** `rdhooks plan [MANIFEST]`: list the account once, diff it against the manifest, print the plan. */
 import type { Argv } from 'yargs';
-import { planOrExplain } from '../account.js';
+import { parsePlanningArgs, planningFlags, planOrExplain, type PlanningOptions } from '../account.js';
 import type { CommandModule, ParsedArgs } from '../command.js';
-import { connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
 import { appendSummary, loadValidManifest, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, stringFlag } from '../options.js';
@@ -16,20 +16,24 @@ export interface PlanOptions {
   out?: string;
   detailedExitcode: boolean;
   summaryFile?: string;
+  /** Frame the Markdown as a drift report (the manifest is the truth). */
+  drift: boolean;
+  planning: PlanningOptions;
   display: Display;
   connection: ConnectionOptions;
 }
 
 const plan: CommandModule<PlanOptions> = {
   builder: (y: Argv) =>
-    summaryFlag(sensitiveFlag(connectionFlags(y)))
+    planningFlags(summaryFlag(sensitiveFlag(connectionFlags(y))))
       .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest' })
       .option('format', { choices: FORMATS, default: 'text', describe: 'Output format of the plan' })
+      .option('drift', { type: 'boolean', default: false, describe: 'A drift report: Markdown sections say what was changed by hand (for a scheduled check)' })
       .option('out', { type: 'string', describe: 'Also save the plan to FILE, for `rdhooks apply --plan FILE`' })
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 when nothing would change, 2 when something would, 1 on error' })
       .epilogue(
-        'Reads: RDSTATION_API_URL, RDSTATION_ACCESS_TOKEN or RDSTATION_CLIENT_ID + RDSTATION_CLIENT_SECRET + RDSTATION_REFRESH_TOKEN, ' +
-          'GITHUB_STEP_SUMMARY, NO_COLOR, FORCE_COLOR. Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes (with --detailed-exitcode).',
+        `Reads: ${CONNECTION_READS}; GITHUB_STEP_SUMMARY, NO_COLOR, FORCE_COLOR. ` +
+          'Exit codes: 0 success (with --detailed-exitcode: nothing to change and no findings), 1 error, 2 changes or findings (with --detailed-exitcode).',
       )
       .example('rdhooks plan --emulator', 'Plan ./webhooks.yaml against the local emulator')
       .example('rdhooks plan --out plan.json --detailed-exitcode', 'Save the plan for apply --plan; exit 2 if it has changes'),
@@ -42,6 +46,8 @@ const plan: CommandModule<PlanOptions> = {
       format: choiceFlag(argv, 'format', FORMATS, 'text'),
       ...(out !== undefined ? { out } : {}),
       detailedExitcode: booleanFlag(argv, 'detailed-exitcode'),
+      drift: booleanFlag(argv, 'drift'),
+      planning: parsePlanningArgs(argv),
       ...(summaryFile !== undefined ? { summaryFile } : {}),
       display: parseDisplayArgs(argv),
       connection: parseConnectionArgs(argv, io.env),
@@ -50,15 +56,16 @@ const plan: CommandModule<PlanOptions> = {
 
   async run(o: PlanOptions, io: Io): Promise<number> {
     const { manifest } = await loadValidManifest(o.manifest, io, o.display);
-    const { plan: made } = await withConnection(o.connection, io, (session) => planOrExplain(manifest, session, io, o.display));
-    io.stdout.write(await renderPlanAs(made, o.format, o.display, io));
+    const { plan: made } = await withConnection(o.connection, io, (session) => planOrExplain(manifest, session, io, o.display, o.planning));
+    io.stdout.write(await renderPlanAs(made, o.format, { ...o.display, drift: o.drift }, io));
     if (o.out !== undefined) {
       const { writeSavedPlan } = await import('../../reconcile/saved-plan.js');
       await writeSavedPlan(o.out, made, io.cwd);
       io.stderr.write(`Saved the plan to ${o.out}; apply it with: rdhooks apply --plan ${o.out}\n`);
     }
-    await appendSummary(o.summaryFile, io, () => renderPlanAs(made, 'markdown', o.display, io));
-    return o.detailedExitcode && made.changes.length > 0 ? 2 : 0;
+    await appendSummary(o.summaryFile, io, () => renderPlanAs(made, 'markdown', { ...o.display, drift: o.drift }, io));
+    // Findings (a suspended webhook, a failing target) keep an account from being clean even with nothing to write.
+    return o.detailedExitcode && (made.changes.length > 0 || made.findings.length > 0) ? 2 : 0;
   },
 };
 
