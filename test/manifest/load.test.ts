@@ -17,7 +17,7 @@ const BAD: [string, Expected[]][] = [
     [6, 13, 'error', 'absent-without-identity', 'ensure: absent needs a uuid, or both event_type and url, to know which webhook to delete. Add them (rdhooks export lists the uuids).'],
   ]],
   ['bad-alias-bomb.yaml', [
-    [4, 8, 'error', 'alias-bomb', 'aliases here expand exponentially (more than 10000 nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.'],
+    [8, 38, 'error', 'alias-bomb', 'aliases here expand to more than 1000000 nodes (aliases of aliases multiply); rdhooks refuses such files. Share fields with an anchor, without nesting aliases of aliases.'],
   ]],
   ['bad-binary.yaml', [
     [1, 1, 'error', 'binary-file', '${F} is binary, not YAML text. Check that this is the right file.'],
