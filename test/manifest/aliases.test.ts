@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/manifest/load.js';
-import { timeRatio } from '../helpers/complexity.js';
+import { timeRatio } from '../helpers/timing.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tempDir = tempDirs('aliases');

@@ -1,12 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/manifest/load.js';
 import { MAX_MANIFEST_BYTES } from '../../src/manifest/read.js';
-import { ROOT } from '../helpers/cli.js';
+import { rdhooks, ROOT } from '../helpers/cli.js';
+import { hangGuard } from '../helpers/timing.js';
 
 const DIR = 'test/fixtures/manifests';
+
 const load = (file: string, env: NodeJS.ProcessEnv = {}) => loadManifest(`${DIR}/${file}`, env, { cwd: ROOT });
 
 type Expected = [line: number, column: number, severity: 'error' | 'warning', code: string, message: string];
@@ -168,6 +171,35 @@ describe('loadManifest on files that cannot be read', () => {
       [1, 1, 'file-too-large', 'big.yaml is larger than 4 MiB; a webhooks manifest is a few KiB. Check that this is the right file.'],
     ]);
     rmSync(dir, { recursive: true });
+  });
+
+  it('suggests the manifest inside a directory given with a trailing slash', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'some', 'dir'), { recursive: true });
+    const result = await loadManifest('some/dir/', {}, { cwd: dir });
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['file-unreadable', 'some/dir/ is a directory; pass the manifest file inside it, e.g. some/dir/webhooks.yaml'],
+    ]);
+  });
+
+  it.each([
+    ['a FIFO', 'pipe.yaml', 'is a FIFO (named pipe), not a file'],
+    ['a device', '/dev/zero', 'is a device, not a file'],
+  ])('refuses %s at once, naming what it is', async (_what, name, is) => {
+    const dir = tmp();
+    if (name === 'pipe.yaml') execFileSync('mkfifo', [join(dir, name)]);
+    const result = await hangGuard(loadManifest(name, {}, { cwd: dir }));
+    expect(result.diagnostics.map((d) => [d.line, d.column, d.code, d.message])).toEqual([
+      [1, 1, 'not-a-file', `${name} ${is}; rdhooks reads a manifest only from a regular file, never a pipe or a device. Save it to a file and pass that path.`],
+    ]);
+  });
+
+  it('rdhooks validate refuses a FIFO at once, with no writer on the other end', async () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [join(dir, 'webhooks.yaml')]);
+    const r = await rdhooks(['validate'], { cwd: dir, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^webhooks\.yaml:1:1: error: webhooks\.yaml is a FIFO \(named pipe\), not a file;/);
   });
 
   it('rejects text that is not UTF-8', async () => {
