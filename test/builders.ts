@@ -42,6 +42,7 @@ export function aDesired(overrides: Partial<DesiredWebhook> = {}): DesiredWebhoo
     http_method: 'POST',
     event_identifiers: [],
     include_relations: [],
+    suspended: 'report',
     source: { file: 'webhooks.yaml', line: 4, column: 5 },
     ...overrides,
   };
@@ -60,13 +61,15 @@ export function anAbsent(overrides: Partial<AbsentEntry> = {}): AbsentEntry {
   };
 }
 
-/** A loaded manifest with nothing in it, prune off. */
+/** A loaded manifest with nothing in it, prune off, every other key at its default. */
 export function aManifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
     path: 'webhooks.yaml',
     sha256: 'a'.repeat(64),
     prune: false,
     safety: { allow_empty: false },
+    suspended: 'report',
+    targets: { check: false, allow_private: false },
     webhooks: [],
     absent: [],
     ignore: [],

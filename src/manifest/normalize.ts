@@ -1,7 +1,16 @@
 /** Turning a valid written manifest into the typed `Manifest` the planner reads. Pure. */
 import { CONVERSION_EVENT, normalizeSpec } from '../shared/webhook.js';
 import type { Locate } from './issue.js';
-import type { AbsentEntry, DesiredWebhook, IgnoreRule, Manifest, SourcePosition, WrittenEntry, WrittenManifest } from './types.js';
+import type {
+  AbsentEntry,
+  DesiredWebhook,
+  IgnoreRule,
+  Manifest,
+  SourcePosition,
+  SuspendedPolicy,
+  WrittenEntry,
+  WrittenManifest,
+} from './types.js';
 
 /**
  * Fills defaults (entry values win; `defaults.event_identifiers` only reaches WEBHOOK.CONVERTED entries,
@@ -13,28 +22,40 @@ export function normalizeManifest(
   meta: { path: string; sha256: string; locate: Locate },
 ): Manifest {
   const defaults = written.defaults ?? {};
+  const suspended = written.suspended ?? 'report';
   const webhooks: DesiredWebhook[] = [];
   const absent: AbsentEntry[] = [];
   (written.webhooks ?? []).forEach((entry, i) => {
     const source = position(meta.locate(['webhooks', i]));
     if (entry.ensure === 'absent') absent.push(normalizeAbsent(entry, source));
-    else webhooks.push(normalizePresent(entry, defaults, source));
+    else webhooks.push(normalizePresent(entry, defaults, entry.suspended ?? suspended, source));
   });
+  const account = written.account?.trim();
+  const safety = written.safety ?? {};
   return {
     path: meta.path,
     sha256: meta.sha256,
+    ...(account !== undefined ? { account } : {}),
     prune: written.prune ?? false,
     safety: {
-      ...(written.safety?.max_deletes !== undefined ? { max_deletes: written.safety.max_deletes } : {}),
-      allow_empty: written.safety?.allow_empty ?? false,
+      ...(safety.max_deletes !== undefined ? { max_deletes: safety.max_deletes } : {}),
+      ...(safety.max_updates !== undefined ? { max_updates: safety.max_updates } : {}),
+      allow_empty: safety.allow_empty ?? false,
     },
+    suspended,
+    targets: { check: written.targets?.check ?? false, allow_private: written.targets?.allow_private ?? false },
     webhooks,
     absent,
     ignore: (written.ignore ?? []).map(normalizeIgnore),
   };
 }
 
-function normalizePresent(entry: WrittenEntry, defaults: NonNullable<WrittenManifest['defaults']>, source: SourcePosition): DesiredWebhook {
+function normalizePresent(
+  entry: WrittenEntry,
+  defaults: NonNullable<WrittenManifest['defaults']>,
+  suspended: SuspendedPolicy,
+  source: SourcePosition,
+): DesiredWebhook {
   const eventType = (entry.event_type ?? '').trim();
   const spec = normalizeSpec({
     event_type: eventType,
@@ -51,6 +72,7 @@ function normalizePresent(entry: WrittenEntry, defaults: NonNullable<WrittenMani
     ...(name !== undefined ? { name } : {}),
     ...(uuid !== undefined ? { uuid } : {}),
     ...spec,
+    suspended,
     source,
   };
 }

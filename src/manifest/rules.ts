@@ -1,4 +1,4 @@
-/** The checks beyond the schema: identity clashes, uuids, urls, absent entries, ignore conflicts. Pure. */
+/** The checks beyond the schema: identity clashes, uuids, urls, blank values, absent entries, ignore conflicts. Pure. */
 import { isUuid } from '../shared/uuid.js';
 import { CONVERSION_EVENT } from '../shared/webhook.js';
 import { matchesIgnoreRule } from './ignore.js';
@@ -103,6 +103,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
       }
     }
 
+    if (absent && entry.suspended !== undefined) {
+      const where = showPath([...at, 'suspended']);
+      issues.push(warning([...at, 'suspended'], 'ignored-key', `${where} has no effect on an "ensure: absent" entry, which deletes the webhook; remove it.`, 'key'));
+    }
+
     if (absent && uuid === undefined && (eventType === undefined || url === undefined)) {
       issues.push(
         error(
@@ -113,6 +118,10 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
       );
     }
   });
+
+  if (data.account === '') {
+    issues.push(error(['account'], 'empty-value', 'account is empty; give the name of the RD Station account this manifest is for, or remove the key.'));
+  }
 
   if (isData(data.defaults) && Array.isArray(data.defaults.event_identifiers)) {
     issues.push(...emptyIdentifiers(data.defaults.event_identifiers, ['defaults', 'event_identifiers']));

@@ -29,13 +29,26 @@ export interface WrittenEntry {
   http_method?: string;
   event_identifiers?: string[];
   include_relations?: string[];
+  suspended?: SuspendedPolicy;
+}
+
+/** What a plan does with a managed webhook RD Station has suspended: warn and leave it, or delete and create it again. */
+export type SuspendedPolicy = 'report' | 'recreate';
+
+/** How target URLs are treated: probed before writing (`check`), and whether private addresses are allowed. */
+export interface TargetsPolicy {
+  check: boolean;
+  allow_private: boolean;
 }
 
 /** The manifest as the user typed it. */
 export interface WrittenManifest {
   version: number;
+  account?: string;
   prune?: boolean;
-  safety?: { max_deletes?: number; allow_empty?: boolean };
+  safety?: { max_deletes?: number; max_updates?: number; allow_empty?: boolean };
+  suspended?: SuspendedPolicy;
+  targets?: Partial<TargetsPolicy>;
   defaults?: Partial<Pick<WrittenEntry, 'entity_type' | 'http_method' | 'event_identifiers' | 'include_relations'>>;
   webhooks?: WrittenEntry[] | null;
   ignore?: IgnoreRule[];
@@ -54,6 +67,8 @@ export interface DesiredWebhook extends WebhookSpec {
   address: string;
   name?: string;
   uuid?: string;
+  /** The entry's `suspended`, else the manifest's. */
+  suspended: SuspendedPolicy;
   source: SourcePosition;
 }
 
@@ -72,8 +87,14 @@ export interface Manifest {
   path: string;
   /** sha256 of the file's bytes, hex. */
   sha256: string;
+  /** The RD Station account name the manifest is for, trimmed: commands refuse credentials of another account. */
+  account?: string;
   prune: boolean;
-  safety: { max_deletes?: number; allow_empty: boolean };
+  /** Limits past which a plan needs --force: deletes, updates that change url or event_type, an empty manifest. */
+  safety: { max_deletes?: number; max_updates?: number; allow_empty: boolean };
+  /** The top-level `suspended` (default report); each DesiredWebhook holds its own, resolved. */
+  suspended: SuspendedPolicy;
+  targets: TargetsPolicy;
   webhooks: DesiredWebhook[];
   absent: AbsentEntry[];
   ignore: IgnoreRule[];

@@ -19,6 +19,9 @@ const BAD: [string, Expected[]][] = [
   ['bad-absent-without-identity.yaml', [
     [6, 13, 'error', 'absent-without-identity', 'ensure: absent needs a uuid, or both event_type and url, to know which webhook to delete. Add them (rdhooks export lists the uuids).'],
   ]],
+  ['bad-account-empty.yaml', [
+    [3, 10, 'error', 'empty-value', 'account is empty; give the name of the RD Station account this manifest is for, or remove the key.'],
+  ]],
   ['bad-alias-bomb.yaml', [
     [8, 38, 'error', 'alias-bomb', 'aliases here expand to more than 1000000 nodes (aliases of aliases multiply); rdhooks refuses such files. Share fields with an anchor, without nesting aliases of aliases.'],
   ]],
@@ -85,8 +88,17 @@ const BAD: [string, Expected[]][] = [
   ['bad-only-comments.yaml', [
     [1, 1, 'error', 'empty-file', '${F} has no content, only comments. Add at least "version: 1" (see examples/minimal.yaml).'],
   ]],
+  ['bad-suspended.yaml', [
+    [3, 12, 'error', 'invalid-value', 'suspended: "recreat" is not a valid value; did you mean "recreate"?'],
+    [7, 16, 'error', 'invalid-value', 'webhooks[0].suspended: "delete" is not a valid value; use one of: report, recreate.'],
+  ]],
   ['bad-tabs.yaml', [
     [5, 1, 'error', 'tab-indentation', 'a tab is used for indentation; YAML indents with spaces only. Replace the tab with spaces.'],
+  ]],
+  ['bad-targets.yaml', [
+    [4, 10, 'error', 'wrong-type', 'targets.check must be true or false, not the text "yes". Write true or false without quotes.'],
+    [5, 3, 'error', 'unknown-key', 'unknown key "allow_privat" in targets; did you mean "allow_private"?'],
+    [7, 16, 'error', 'invalid-value', 'safety.max_updates must be 0 or more, not -1.'],
   ]],
   ['bad-undefined-variable.yaml', [
     [5, 10, 'error', 'undefined-variable', 'environment variable RDHOOKS_TEST_UNSET_BASE is not set; set it, or give a default: ${RDHOOKS_TEST_UNSET_BASE:-value}.'],
@@ -120,6 +132,9 @@ const BAD: [string, Expected[]][] = [
   ]],
   ['bad-yaml-syntax.yaml', [
     [6, 1, 'error', 'yaml-syntax', 'invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Check the indentation, brackets and quotes here.'],
+  ]],
+  ['warn-suspended-on-absent.yaml', [
+    [6, 5, 'warning', 'ignored-key', 'webhooks[0].suspended has no effect on an "ensure: absent" entry, which deletes the webhook; remove it.'],
   ]],
   ['warn-http-url.yaml', [
     [5, 10, 'warning', 'insecure-url', 'url "http://hooks.example.com/a" uses plain http; RD Station requires https with a valid certificate and will likely refuse it. Use https://.'],
@@ -239,6 +254,8 @@ describe('loadManifest on valid fixtures', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       prune: false,
       safety: { max_deletes: 0, allow_empty: false },
+      suspended: 'report',
+      targets: { check: false, allow_private: false },
       webhooks: [
         {
           address: 'leads',
@@ -250,6 +267,7 @@ describe('loadManifest on valid fixtures', () => {
           http_method: 'POST',
           event_identifiers: ['alpha', 'zeta'],
           include_relations: ['COMPANY', 'CONTACT_FUNNEL'],
+          suspended: 'report',
           source: { file: F, line: 9, column: 5 },
         },
         {
@@ -260,6 +278,7 @@ describe('loadManifest on valid fixtures', () => {
           http_method: 'POST',
           event_identifiers: ['newsletter'],
           include_relations: ['COMPANY', 'CONTACT_FUNNEL'],
+          suspended: 'report',
           source: { file: F, line: 14, column: 5 },
         },
         {
@@ -270,6 +289,7 @@ describe('loadManifest on valid fixtures', () => {
           http_method: 'POST',
           event_identifiers: [],
           include_relations: [],
+          suspended: 'report',
           source: { file: F, line: 16, column: 5 },
         },
       ],
@@ -282,6 +302,21 @@ describe('loadManifest on valid fixtures', () => {
       ],
       ignore: [{ url: 'https://legacy.example.com/*' }],
     });
+  });
+
+  it('reads account (trimmed), suspended (the entry over the top level), targets and max_updates', async () => {
+    const result = await load('valid-account-suspended-targets.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.manifest).toMatchObject({
+      account: 'Acme Marketing',
+      suspended: 'recreate',
+      targets: { check: true, allow_private: false },
+      safety: { max_updates: 2, allow_empty: false },
+    });
+    expect(result.manifest?.webhooks.map((w) => [w.name, w.suspended])).toEqual([
+      ['follows-the-top-level', 'recreate'],
+      ['only-reported', 'report'],
+    ]);
   });
 
   it('follows anchors and merge keys, an entry value winning over the merged one', async () => {
