@@ -1,4 +1,5 @@
 /** Turning a valid written manifest into the typed `Manifest` the planner reads. Pure. */
+import { canonicalUrlPattern } from '../shared/url.js';
 import { CONVERSION_EVENT, normalizeSpec } from '../shared/webhook.js';
 import type { Locate } from './issue.js';
 import type {
@@ -14,7 +15,8 @@ import type {
 
 /**
  * Fills defaults (entry values win; `defaults.event_identifiers` only reaches WEBHOOK.CONVERTED entries,
- * the one event type that takes them), trims strings, sorts and de-duplicates sets, lower-cases uuids.
+ * the one event type that takes them), trims strings, sorts and de-duplicates sets, lower-cases uuids, puts
+ * ignore rules' url patterns in canonical form (entry urls stay as written: plans show them so).
  * `written` must have passed the schema and the rules.
  */
 export function normalizeManifest(
@@ -96,7 +98,7 @@ function normalizeIgnore(rule: IgnoreRule): IgnoreRule {
   return {
     ...(rule.uuid !== undefined ? { uuid: rule.uuid.trim().toLowerCase() } : {}),
     ...(rule.event_type !== undefined ? { event_type: rule.event_type.trim() } : {}),
-    ...(rule.url !== undefined ? { url: rule.url.trim() } : {}),
+    ...(rule.url !== undefined ? { url: canonicalUrlPattern(rule.url.trim()) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The checks beyond the schema: identity clashes, uuids, urls, blank values, absent entries, ignore conflicts. Pure. */
+import { canonicalUrl, canonicalUrlPattern } from '../shared/url.js';
 import { isUuid } from '../shared/uuid.js';
-import { CONVERSION_EVENT } from '../shared/webhook.js';
+import { CONVERSION_EVENT, identityKey } from '../shared/webhook.js';
 import { matchesIgnoreRule } from './ignore.js';
 import { error, showPath, warning, type Issue, type Path } from './issue.js';
 import { quote } from './quote.js';
@@ -61,13 +62,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
       }
     }
 
-    if (url !== undefined) {
-      const problem = checkUrl([...at, 'url'], url);
-      if (problem) issues.push(problem);
-    }
+    if (url !== undefined) issues.push(...checkUrl([...at, 'url'], url));
 
     if (eventType !== undefined && url !== undefined) {
-      const key = `${eventType} ${url}`;
+      // As RD Station and the planner see it: two spellings of one URL are one webhook.
+      const key = identityKey({ event_type: eventType, url });
       const first = identities.get(key);
       if (!first) identities.set(key, { path: [...at, 'url'], absent });
       else if (first.absent === absent) {
@@ -136,7 +135,8 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     for (const key of ['uuid', 'event_type', 'url'] as const) {
       if (rule[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key])} is empty; give it a value or remove the key.`));
     }
-    const given = { uuid: ruleUuid, event_type: nonEmpty(rule.event_type), url: nonEmpty(rule.url) };
+    const pattern = nonEmpty(rule.url);
+    const given = { uuid: ruleUuid, event_type: nonEmpty(rule.event_type), url: pattern === undefined ? undefined : canonicalUrlPattern(pattern) };
     entries.forEach((entry, i) => {
       if (!isData(entry)) return;
       const webhook = { uuid: nonEmpty(entry.uuid), event_type: nonEmpty(entry.event_type), url: nonEmpty(entry.url) };
@@ -155,8 +155,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
   return issues;
 }
 
-/** An absolute http(s) URL is required; plain http is only a warning, since RD wants https. */
-function checkUrl(path: Path, url: string): Issue | undefined {
+/**
+ * An absolute http(s) URL is required; plain http is only a warning, since RD wants https, and so is a URL not in
+ * the canonical form identity compares, which RD may well store differently from how it is written.
+ */
+function checkUrl(path: Path, url: string): Issue[] {
   const example = 'e.g. https://hooks.example.com/rd/converted';
   let parsed: URL | undefined;
   try {
@@ -165,19 +168,32 @@ function checkUrl(path: Path, url: string): Issue | undefined {
     parsed = undefined;
   }
   if (!parsed || /\s/.test(url) || !parsed.hostname) {
-    return error(path, 'invalid-url', `url ${quote(url)} is not an absolute http(s) URL; write it in full, ${example}.`);
+    return [error(path, 'invalid-url', `url ${quote(url)} is not an absolute http(s) URL; write it in full, ${example}.`)];
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    return error(path, 'invalid-url', `url ${quote(url)} uses ${quote(parsed.protocol.slice(0, -1))}; RD Station only calls http(s) URLs, ${example}.`);
+    return [error(path, 'invalid-url', `url ${quote(url)} uses ${quote(parsed.protocol.slice(0, -1))}; RD Station only calls http(s) URLs, ${example}.`)];
   }
+  const issues: Issue[] = [];
   if (parsed.protocol === 'http:') {
-    return warning(
-      path,
-      'insecure-url',
-      `url ${quote(url)} uses plain http; RD Station requires https with a valid certificate and will likely refuse it. Use https://.`,
+    issues.push(
+      warning(
+        path,
+        'insecure-url',
+        `url ${quote(url)} uses plain http; RD Station requires https with a valid certificate and will likely refuse it. Use https://.`,
+      ),
     );
   }
-  return undefined;
+  const canonical = canonicalUrl(url);
+  if (canonical !== url) {
+    issues.push(
+      warning(
+        path,
+        'non-canonical-url',
+        `url ${quote(url)} is not in canonical form; write it as ${quote(canonical, 200)}, the form rdhooks compares and RD Station may store.`,
+      ),
+    );
+  }
+  return issues;
 }
 
 function invalidUuid(path: Path, uuid: string): Issue {

@@ -61,8 +61,9 @@ const STAR = 'rdhooksstarx';
 /** An ignore rule's url pattern in canonical form; its `*` wildcards stay wildcards. */
 export function canonicalUrlPattern(pattern: string): string {
   if (pattern.includes(STAR)) return pattern;
-  const canonical = canonicalUrl(pattern.replaceAll('*', STAR));
-  return canonical.replaceAll(STAR, '*');
+  const canonical = canonicalUrl(pattern.replaceAll('*', STAR)).replaceAll(STAR, '*');
+  // "https://legacy.example.com*" covers every path there: the "/" a parser gives an empty path would narrow it.
+  return /^[^:/?#]+:\/\/[^/?#]*\*$/.test(pattern) && canonical.endsWith('*/') ? canonical.slice(0, -1) : canonical;
 }
 
 /** Whether a host name is this machine. */
