@@ -26,7 +26,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     const at: Path = ['webhooks', i];
     const absent = entry.ensure === 'absent';
     for (const key of ['name', 'uuid', 'url'] as const) {
-      if (entry[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key])} is empty; give it a value or remove the key.`));
+      if (entry[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key], data)} is empty; give it a value or remove the key.`));
     }
     const name = nonEmpty(entry.name);
     const uuid = nonEmpty(entry.uuid);
@@ -89,7 +89,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     }
 
     if (Array.isArray(entry.event_identifiers)) {
-      issues.push(...emptyIdentifiers(entry.event_identifiers, [...at, 'event_identifiers']));
+      issues.push(...emptyIdentifiers(entry.event_identifiers, [...at, 'event_identifiers'], data));
       if (eventType !== undefined && eventType !== CONVERSION_EVENT && entry.event_identifiers.length > 0) {
         issues.push(
           error(
@@ -103,7 +103,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     }
 
     if (absent && entry.suspended !== undefined) {
-      const where = showPath([...at, 'suspended']);
+      const where = showPath([...at, 'suspended'], data);
       issues.push(warning([...at, 'suspended'], 'ignored-key', `${where} has no effect on an "ensure: absent" entry, which deletes the webhook; remove it.`, 'key'));
     }
 
@@ -123,7 +123,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
   }
 
   if (isData(data.defaults) && Array.isArray(data.defaults.event_identifiers)) {
-    issues.push(...emptyIdentifiers(data.defaults.event_identifiers, ['defaults', 'event_identifiers']));
+    issues.push(...emptyIdentifiers(data.defaults.event_identifiers, ['defaults', 'event_identifiers'], data));
   }
 
   const rules = Array.isArray(data.ignore) ? data.ignore : [];
@@ -133,7 +133,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     const ruleUuid = nonEmpty(rule.uuid);
     if (ruleUuid !== undefined && !isUuid(ruleUuid)) issues.push(invalidUuid([...at, 'uuid'], ruleUuid));
     for (const key of ['uuid', 'event_type', 'url'] as const) {
-      if (rule[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key])} is empty; give it a value or remove the key.`));
+      if (rule[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key], data)} is empty; give it a value or remove the key.`));
     }
     const pattern = nonEmpty(rule.url);
     const given = { uuid: ruleUuid, event_type: nonEmpty(rule.event_type), url: pattern === undefined ? undefined : canonicalUrlPattern(pattern) };
@@ -141,12 +141,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
       if (!isData(entry)) return;
       const webhook = { uuid: nonEmpty(entry.uuid), event_type: nonEmpty(entry.event_type), url: nonEmpty(entry.url) };
       if (!matchesIgnoreRule(given, webhook)) return;
-      const label = nonEmpty(entry.name) !== undefined ? ` (${quote(entry.name)})` : '';
       issues.push(
         error(
           at,
           'ignore-conflict',
-          `${showPath(at)} matches webhooks[${i}]${label} at line ${lineOf(['webhooks', i])}, which this manifest manages; rdhooks cannot both manage and ignore a webhook. Narrow the rule or remove the entry.`,
+          `${showPath(at)} matches ${showPath(['webhooks', i], data)} at line ${lineOf(['webhooks', i])}, which this manifest manages; rdhooks cannot both manage and ignore a webhook. Narrow the rule or remove the entry.`,
         ),
       );
     });
@@ -204,10 +203,10 @@ function invalidUuid(path: Path, uuid: string): Issue {
   );
 }
 
-function emptyIdentifiers(values: unknown[], path: Path): Issue[] {
+function emptyIdentifiers(values: unknown[], path: Path, data: Data): Issue[] {
   return values.flatMap((v, j) =>
     v === ''
-      ? [error([...path, j], 'empty-identifier', `${showPath([...path, j])} is empty; remove it (an empty or absent list means every conversion).`)]
+      ? [error([...path, j], 'empty-identifier', `${showPath([...path, j], data)} is empty; remove it (an empty or absent list means every conversion).`)]
       : [],
   );
 }

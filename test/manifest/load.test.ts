@@ -17,7 +17,7 @@ type Expected = [line: number, column: number, severity: 'error' | 'warning', co
 /** One fixture per failure: the exact diagnostics it yields, in file order. `F` is the fixture's path. */
 const BAD: [string, Expected[]][] = [
   ['bad-absent-without-identity.yaml', [
-    [6, 13, 'error', 'absent-without-identity', 'ensure: absent needs a uuid, or both event_type and url, to know which webhook to delete. Add them (rdhooks export lists the uuids).'],
+    [6, 13, 'error', 'absent-without-identity', 'webhooks[0] ("old"): ensure: absent needs a uuid, or both event_type and url, to know which webhook to delete. Add them (rdhooks export lists the uuids).'],
   ]],
   ['bad-account-empty.yaml', [
     [3, 10, 'error', 'empty-value', 'account is empty; give the name of the RD Station account this manifest is for, or remove the key.'],
@@ -35,7 +35,7 @@ const BAD: [string, Expected[]][] = [
     [6, 5, 'error', 'duplicate-key', 'duplicate key "url": also at line 5; YAML would silently keep only one. Remove or rename one of them.'],
   ]],
   ['bad-duplicate-name.yaml', [
-    [7, 11, 'error', 'duplicate-name', 'duplicate name "leads": also at line 4; names tell entries apart in plans. Rename one.'],
+    [7, 11, 'error', 'duplicate-name', 'webhooks[1] ("leads"): duplicate name "leads": also at line 4; names tell entries apart in plans. Rename one.'],
   ]],
   ['bad-duplicate-url.yaml', [
     [7, 10, 'error', 'duplicate-url', 'duplicate (event_type, url) "WEBHOOK.CONVERTED https://hooks.example.com/a": also at line 5; RD Station keeps one webhook per event type and URL. Remove one entry or change its url.'],
@@ -68,10 +68,10 @@ const BAD: [string, Expected[]][] = [
     [5, 36, 'error', 'bad-interpolation', '"${not a name}" is not a variable reference; write ${NAME} or ${NAME:-default} (NAME of letters, digits and _), or "$${" for a literal "${".'],
   ]],
   ['bad-many-problems.yaml', [
-    [5, 5, 'error', 'unknown-key', 'unknown key "event_typ" in webhooks[0]; did you mean "event_type"?'],
-    [7, 11, 'error', 'duplicate-name', 'duplicate name "a": also at line 4; names tell entries apart in plans. Rename one.'],
-    [9, 10, 'error', 'invalid-url', 'url "not a url" is not an absolute http(s) URL; write it in full, e.g. https://hooks.example.com/rd/converted.'],
-    [10, 5, 'error', 'event-identifiers-not-allowed', 'event_identifiers only apply to WEBHOOK.CONVERTED, not to "crm_deal_created"; remove them or change event_type.'],
+    [5, 5, 'error', 'unknown-key', 'unknown key "event_typ" in webhooks[0] ("a"); did you mean "event_type"?'],
+    [7, 11, 'error', 'duplicate-name', 'webhooks[1] ("a"): duplicate name "a": also at line 4; names tell entries apart in plans. Rename one.'],
+    [9, 10, 'error', 'invalid-url', 'webhooks[1] ("a"): url "not a url" is not an absolute http(s) URL; write it in full, e.g. https://hooks.example.com/rd/converted.'],
+    [10, 5, 'error', 'event-identifiers-not-allowed', 'webhooks[1] ("a"): event_identifiers only apply to WEBHOOK.CONVERTED, not to "crm_deal_created"; remove them or change event_type.'],
   ]],
   ['bad-missing-url.yaml', [
     [4, 5, 'error', 'missing-key', 'webhooks[0] has no url; an entry needs event_type and url (or "ensure: absent" and a uuid to delete a webhook).'],
