@@ -48,12 +48,12 @@ describe('merge keys and aliases cost linear time', () => {
   it('2,000 entries merging an anchor load about as fast as 2,000 written out', async () => {
     const ratio = await timeRatio(await loader(merged(2000), 2000), await loader(plain(2000), 2000));
     expect(ratio).toBeLessThan(4);
-  }, 60_000);
+  }, 120_000);
 
-  it('twice the merged entries take about twice the time', async () => {
-    const ratio = await timeRatio(await loader(merged(4000), 4000), await loader(merged(2000), 2000));
-    expect(ratio).toBeLessThan(4);
-  }, 60_000);
+  it('four times the merged entries take about four times as long, not sixteen', async () => {
+    const ratio = await timeRatio(await loader(merged(4000), 4000), await loader(merged(1000), 1000));
+    expect(ratio).toBeLessThan(10);
+  }, 120_000);
 });
 
 describe('aliases and merges', () => {
