@@ -61,7 +61,7 @@ export function anAbsent(overrides: Partial<AbsentEntry> = {}): AbsentEntry {
   };
 }
 
-/** A loaded manifest with nothing in it, prune off. */
+/** A loaded manifest with nothing in it, prune off, every other key at its default. */
 export function aManifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
     path: 'webhooks.yaml',

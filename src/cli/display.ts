@@ -65,7 +65,7 @@ export async function loadValidManifest(file: string, io: Io, display: Display):
   const result = await loadManifest(file, io.env, { cwd: io.cwd });
   const paint = painter(useColor(io.stderr, io.env, display.color));
   if (result.diagnostics.length > 0) {
-    io.stderr.write(formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint }));
+    io.stderr.write(formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint, showSensitive: display.showSensitive }));
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (!result.manifest || result.text === undefined || errors > 0) {

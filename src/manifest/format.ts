@@ -1,27 +1,44 @@
-/** Renderers of diagnostics: text with a code frame, JSON, GitHub workflow commands. Pure. */
+/**
+ * Renderers of diagnostics: text with a code frame, JSON, GitHub workflow commands. Pure. Every one masks URL
+ * credentials (user info, query values) in messages and code frames unless told `showSensitive`.
+ */
 import { escapeControl, escapeUnsafeJson, frameSafe } from '../shared/text.js';
-import type { Diagnostic, Manifest } from './types.js';
+import { maskUrlsIn } from '../shared/url.js';
 import { count } from '../shared/wording.js';
+import type { Diagnostic, Manifest } from './types.js';
 
 /** Styles the text renderer asks for; the CLI's painter (util.styleText or identity) fits. */
 export type Style = 'red' | 'yellow' | 'bold' | 'dim' | 'cyan';
 
+/** Options every formatter takes. */
+export interface FormatOptions {
+  /** Show URL credentials (user info, query values) as written; by default they are masked (`--show-sensitive`). */
+  showSensitive?: boolean;
+}
+
 /** Options of `formatText`. */
-export interface TextOptions {
+export interface TextOptions extends FormatOptions {
   /** The manifest's text, for code frames; without it only the message lines are printed. */
   source?: string;
   paint?: (style: Style, text: string) => string;
 }
 
+/** A message as it may be shown: URL credentials masked unless `showSensitive`. */
+function shown(message: string, options: FormatOptions): string {
+  return options.showSensitive ? message : maskUrlsIn(message);
+}
+
 /** Each diagnostic as `FILE:LINE:COL: severity: message`, followed by the line before, the line, and a caret. */
 export function formatText(diagnostics: readonly Diagnostic[], options: TextOptions = {}): string {
   const paint = options.paint ?? ((_s: Style, t: string) => t);
+  // In a code frame a secret becomes one * per character, so the caret below the line stays where it was.
+  const frameLine = options.showSensitive ? (line: string) => line : (line: string) => maskUrlsIn(line, (secret) => '*'.repeat(secret.length));
   const lines = options.source?.split(/\r?\n/);
   return diagnostics
     .map((d) => {
       const severity = paint(d.severity === 'error' ? 'red' : 'yellow', d.severity);
-      const head = `${paint('bold', `${escapeControl(d.file)}:${d.line}:${d.column}`)}: ${severity}: ${d.message}\n`;
-      return head + (lines ? codeFrame(lines, d, paint) : '');
+      const head = `${paint('bold', `${escapeControl(d.file)}:${d.line}:${d.column}`)}: ${severity}: ${shown(d.message, options)}\n`;
+      return head + (lines ? codeFrame(lines, d, paint, frameLine) : '');
     })
     .join('');
 }
@@ -29,9 +46,15 @@ export function formatText(diagnostics: readonly Diagnostic[], options: TextOpti
 /** Characters of a source line a code frame shows; longer lines are cut to a window around the column. */
 const FRAME_WIDTH = 160;
 
-function codeFrame(lines: string[], d: Diagnostic, paint: (s: Style, t: string) => string): string {
-  const line = lines[d.line - 1];
-  if (line === undefined) return '';
+function codeFrame(
+  lines: string[],
+  d: Diagnostic,
+  paint: (s: Style, t: string) => string,
+  frameLine: (line: string) => string,
+): string {
+  const raw = lines[d.line - 1];
+  if (raw === undefined) return '';
+  const line = frameLine(raw);
   // A megabyte-long line printed once per diagnostic on it would flood the terminal (and overflow a string).
   const start = line.length > FRAME_WIDTH ? Math.max(0, Math.min(d.column - 1 - FRAME_WIDTH / 4, line.length - FRAME_WIDTH)) : 0;
   const clip = (text: string): string =>
@@ -42,7 +65,7 @@ function codeFrame(lines: string[], d: Diagnostic, paint: (s: Style, t: string) 
   const gutter = (n: number | '') => paint('dim', `${String(n).padStart(width)} |`);
   let out = '';
   const before = lines[d.line - 2];
-  if (before !== undefined && before.trim() !== '') out += `  ${gutter(d.line - 1)} ${clip(before)}\n`;
+  if (before !== undefined && before.trim() !== '') out += `  ${gutter(d.line - 1)} ${clip(frameLine(before))}\n`;
   out += `${paint(d.severity === 'error' ? 'red' : 'yellow', '>')} ${gutter(d.line)} ${clip(line)}\n`;
   const column = d.column - start + (start > 0 ? 1 : 0);
   const available = Math.max(1, Math.min(line.length, start + FRAME_WIDTH) - (d.column - 1));
@@ -77,25 +100,25 @@ export interface JsonDiagnostic {
 }
 
 /** The diagnostics as a JSON array of `JsonDiagnostic` (an empty array when there are none), newline-terminated. */
-export function formatJson(diagnostics: readonly Diagnostic[]): string {
+export function formatJson(diagnostics: readonly Diagnostic[], options: FormatOptions = {}): string {
   const out: JsonDiagnostic[] = diagnostics.map((d) => ({
     file: d.file,
     line: d.line,
     column: d.column,
     severity: d.severity,
     code: d.code,
-    message: d.message,
+    message: shown(d.message, options),
   }));
   // Exact data, but DEL, C1 and bidi controls (which JSON.stringify leaves raw) as \u escapes, inert on a terminal.
   return `${escapeUnsafeJson(JSON.stringify(out, null, 2))}\n`;
 }
 
 /** GitHub Actions workflow commands, so each problem shows inline on a pull request's diff. */
-export function formatGithub(diagnostics: readonly Diagnostic[]): string {
+export function formatGithub(diagnostics: readonly Diagnostic[], options: FormatOptions = {}): string {
   return diagnostics
     .map((d) => {
       const props = `file=${property(escapeControl(d.file))},line=${d.line},col=${d.column},title=${property(`rdhooks ${d.code}`)}`;
-      return `::${d.severity} ${props}::${data(d.message)}\n`;
+      return `::${d.severity} ${props}::${data(shown(d.message, options))}\n`;
     })
     .join('');
 }

@@ -40,6 +40,14 @@ describe('matchesIgnoreRule', () => {
     expect(matchesIgnoreRule(rule, webhook)).toBe(expected);
   });
 
+  it.each([
+    ['HTTPS://A.EXAMPLE.COM/x', true],
+    ['https://a.example.com:443/y/../x', true],
+    ['https://a.example.com', false],
+  ])("compares the rule's canonical pattern against %s in canonical form: %s", (url, expected) => {
+    expect(matchesIgnoreRule({ url: 'https://a.example.com/x' }, { url })).toBe(expected);
+  });
+
   it('does not match on a uuid the webhook lacks', () => {
     expect(matchesIgnoreRule({ uuid: webhook.uuid }, { event_type: 'WEBHOOK.CONVERTED', url: 'https://a.example.com/x' })).toBe(false);
   });

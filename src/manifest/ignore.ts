@@ -1,4 +1,5 @@
 /** Matching webhooks against `ignore:` rules; shared by the manifest checks and the planner. */
+import { canonicalUrl } from '../shared/url.js';
 import type { IgnoreRule } from './types.js';
 
 /** The fields of a webhook an ignore rule can look at. */
@@ -36,12 +37,14 @@ export function matchesUrlPattern(pattern: string, url: string): boolean {
 
 /**
  * True when every field `rule` gives matches `webhook`; a field the rule gives but the webhook lacks (an entry
- * without uuid) does not match. uuids compare case-insensitively. A rule with no fields matches nothing.
+ * without uuid) does not match. uuids compare case-insensitively; the url pattern, in canonical form (as
+ * normalizeManifest leaves it), is matched against the webhook's url in canonical form, however RD spells it.
+ * A rule with no fields matches nothing.
  */
 export function matchesIgnoreRule(rule: IgnoreRule, webhook: IgnorableWebhook): boolean {
   if (rule.uuid === undefined && rule.event_type === undefined && rule.url === undefined) return false;
   if (rule.uuid !== undefined && rule.uuid.toLowerCase() !== webhook.uuid?.toLowerCase()) return false;
   if (rule.event_type !== undefined && rule.event_type !== webhook.event_type) return false;
-  if (rule.url !== undefined && (webhook.url === undefined || !matchesUrlPattern(rule.url, webhook.url))) return false;
+  if (rule.url !== undefined && (webhook.url === undefined || !matchesUrlPattern(rule.url, canonicalUrl(webhook.url)))) return false;
   return true;
 }

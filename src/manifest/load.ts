@@ -1,7 +1,7 @@
 /** Loading a manifest: read, parse, interpolate, check schema and rules, normalize. Never throws or prints. */
 import { resolve } from 'node:path';
 import { interpolateTree } from './interpolate.js';
-import type { Issue, Locate, Path } from './issue.js';
+import { namedMessage, type Issue, type Locate, type Path } from './issue.js';
 import { normalizeManifest } from './normalize.js';
 import { parseManifest } from './parse.js';
 import { readManifestFile } from './read.js';
@@ -30,6 +30,7 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
   const { locate } = parsed;
 
   const interpolated = interpolateTree(parsed.value, env);
+  const data = trimTree(interpolated.value);
   const lineStarts = lineStartsOf(text);
   const cursor = new Map<string, number>();
   for (const problem of interpolated.problems) {
@@ -41,15 +42,14 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
     const inside = found >= 0 && found < start + (base.length ?? 1);
     if (inside) cursor.set(key, found + problem.token.length);
     const where = inside ? { ...positionOf(lineStarts, found), length: problem.token.length } : base;
-    diagnostics.push(toDiagnostic({ path: problem.path, severity: 'error', code: problem.code, message: problem.message }, { ...where, file: path }));
+    diagnostics.push(toDiagnostic({ path: problem.path, severity: 'error', code: problem.code, message: problem.message }, { ...where, file: path }, data));
   }
 
-  const data = trimTree(interpolated.value);
   // A value still holding an unresolved ${…} would fail other checks for that reason alone.
   const unresolved = new Set(interpolated.problems.map((p) => p.path.join('\0')));
   const lineOf = (p: Path): number => locate(p).line;
   const issues = [...checkSchema(data), ...checkRules(data, lineOf)].filter((i) => !unresolved.has(i.path.join('\0')));
-  for (const issue of issues) diagnostics.push(toDiagnostic(issue, locate(issue.path, issue.at)));
+  for (const issue of issues) diagnostics.push(toDiagnostic(issue, locate(issue.path, issue.at), data));
 
   const sorted = capDiagnostics(sortDiagnostics(dedupe(diagnostics)));
   if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted, text };
@@ -57,7 +57,7 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
   return { manifest, diagnostics: sorted, text };
 }
 
-function toDiagnostic(issue: Issue, where: ReturnType<Locate>): Diagnostic {
+function toDiagnostic(issue: Issue, where: ReturnType<Locate>, data: unknown): Diagnostic {
   return {
     file: where.file,
     line: where.line,
@@ -65,7 +65,7 @@ function toDiagnostic(issue: Issue, where: ReturnType<Locate>): Diagnostic {
     ...(where.length !== undefined ? { length: where.length } : {}),
     severity: issue.severity,
     code: issue.code,
-    message: issue.message,
+    message: namedMessage(issue, data),
   };
 }
 

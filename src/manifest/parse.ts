@@ -1,12 +1,13 @@
 /** Parsing a manifest's text with `yaml`, keeping source positions so every problem can point at its spot. */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLError } from 'yaml';
-import type { Locate, Path } from './issue.js';
 import { escapeControl } from '../shared/text.js';
+import { composeBounded } from './compose.js';
+import { aliasTargets, isMergeKey, toData, type AliasTargets, type DataProblem } from './data.js';
+import type { Locate, Path } from './issue.js';
+import { MAX_ALIAS_NODES, tooDeepMessage } from './limits.js';
 import { quote } from './quote.js';
-import { MAX_ALIAS_COUNT, YAML_PARSE_OPTIONS, YAML_TO_JS_OPTIONS } from '../shared/yaml.js';
 import type { Diagnostic } from './types.js';
-
 
 /** A parsed manifest: its data (when the YAML was usable), a locator for paths, and YAML-level problems. */
 export interface ParsedManifest {
@@ -16,16 +17,24 @@ export interface ParsedManifest {
   diagnostics: Diagnostic[];
 }
 
-/** Parses `text` (reported as `file`); never throws. */
+/**
+ * Parses `text` (reported as `file`); never throws. The value, when there is one, is plain data nested at most
+ * MAX_DEPTH levels, so the walks that follow (interpolation, trimming, the schema check) cannot overflow.
+ */
 export function parseManifest(text: string, file: string): ParsedManifest {
   const lineCounter = new LineCounter();
-  // merge: `<<: *anchor` is the usual way to share fields between entries.
-  const doc = parseDocument(text, { ...YAML_PARSE_OPTIONS, lineCounter });
-  const at = (offset: number, length = 1): Pick<Diagnostic, 'file' | 'line' | 'column'> & { length: number } => {
+  const at = (offset: number, length = 1): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col, length };
   };
-  const locate = makeLocator(doc, at);
+  const composed = composeBounded(text, lineCounter);
+  if (composed.tooDeep !== undefined) {
+    const diagnostic: Diagnostic = { ...at(composed.tooDeep), severity: 'error', code: 'too-deep', message: tooDeepMessage() };
+    return { locate: () => at(composed.tooDeep), diagnostics: [diagnostic] };
+  }
+  const { doc } = composed;
+  const targets = aliasTargets(doc);
+  const locate = makeLocator(doc, targets, at);
   const diagnostics: Diagnostic[] = [];
   const duplicates = duplicateKeys(doc, lineCounter);
   for (const err of doc.errors) {
@@ -59,52 +68,56 @@ export function parseManifest(text: string, file: string): ParsedManifest {
     return { locate, diagnostics };
   }
 
-  let firstAlias: number | undefined;
   let unresolved = false;
-  visit(doc, {
-    Alias(_key, alias) {
-      firstAlias ??= alias.range?.[0];
-      if (alias.resolve(doc) === undefined) {
-        unresolved = true;
-        diagnostics.push({
-          ...at(alias.range?.[0] ?? 0, alias.source.length + 1),
-          severity: 'error',
-          code: 'unknown-alias',
-          message: `alias *${escapeControl(alias.source)} refers to no anchor; define "&${escapeControl(alias.source)}" before this line or fix the name.`,
-        });
-      }
-    },
-  });
+  for (const [alias, target] of targets) {
+    if (target !== undefined) continue;
+    unresolved = true;
+    const name = escapeControl(alias.source);
+    diagnostics.push({
+      ...at(alias.range?.[0] ?? 0, alias.source.length + 1),
+      severity: 'error',
+      code: 'unknown-alias',
+      message: `alias *${name} refers to no anchor; define "&${name}" before this line or fix the name.`,
+    });
+  }
   if (unresolved) return { locate, diagnostics };
 
-  try {
-    return { value: doc.toJS(YAML_TO_JS_OPTIONS), locate, diagnostics };
-  } catch (err) {
-    const bomb = err instanceof ReferenceError && /alias count/i.test(err.message);
-    diagnostics.push({
-      ...at(firstAlias ?? 0),
-      severity: 'error',
-      code: bomb ? 'alias-bomb' : 'yaml-syntax',
-      message: bomb
-        ? `aliases here expand exponentially (more than ${MAX_ALIAS_COUNT} nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.`
-        : `the YAML cannot be read: ${escapeControl(err instanceof Error ? err.message : String(err))}.`,
-    });
-    return { locate, diagnostics };
+  const data = toData(contents, targets);
+  if ('value' in data) return { value: data.value, locate, diagnostics };
+  const { problem } = data;
+  const where = at(problem.node.range?.[0] ?? 0, isAlias(problem.node) ? problem.node.source.length + 1 : 1);
+  diagnostics.push({ ...where, severity: 'error', code: problem.code, message: describeDataProblem(problem) });
+  return { locate, diagnostics };
+}
+
+function describeDataProblem(problem: DataProblem): string {
+  switch (problem.code) {
+    case 'too-deep':
+      return tooDeepMessage(problem.throughAlias);
+    case 'alias-bomb':
+      return `aliases here expand to more than ${MAX_ALIAS_NODES} nodes (aliases of aliases multiply); rdhooks refuses such files. Share fields with an anchor, without nesting aliases of aliases.`;
+    case 'recursive-alias': {
+      const name = escapeControl(isAlias(problem.node) ? problem.node.source : '');
+      return `alias *${name} is inside the node its anchor "&${name}" names, so its value would never end. Point it at another anchor or remove it.`;
+    }
+    case 'bad-merge':
+      return 'a merge key (<<) takes a mapping, an alias of one, or a list of them, not this value. Fix the value or write the fields out.';
   }
 }
 
 type Position = Pick<Diagnostic, 'file' | 'line' | 'column'> & { length: number };
 
 /** A locator that walks the YAML tree along a data path, following aliases and `<<` merges. */
-function makeLocator(doc: Document, at: (offset: number, length?: number) => Position): Locate {
+function makeLocator(doc: Document, targets: AliasTargets, at: (offset: number, length?: number) => Position): Locate {
+  const deref = (node: unknown): unknown => (isAlias(node) ? targets.get(node) : node);
   return (path: Path, target = 'value') => {
     let node: unknown = doc.contents;
     let keyNode: Node | undefined;
     let found = true;
     for (const seg of path) {
-      node = deref(doc, node);
+      node = deref(node);
       if (isMap(node)) {
-        const pair = findPair(doc, node, String(seg));
+        const pair = findPair(node, String(seg), deref);
         if (!pair) {
           found = false;
           break;
@@ -134,21 +147,18 @@ function makeLocator(doc: Document, at: (offset: number, length?: number) => Pos
   };
 }
 
-function deref(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
-/** The pair whose key is `key`, looking through `<<` merge keys as yaml's toJS does. */
-function findPair(doc: Document, map: { items: Pair[] }, key: string, depth = 0): Pair | undefined {
-  for (const pair of map.items) if (isScalar(pair.key) && String(pair.key.value) === key) return pair;
+/** The pair whose key is `key`, looking through `<<` merge keys as toData does (an earlier source wins). */
+function findPair(map: { items: Pair[] }, key: string, deref: (node: unknown) => unknown, depth = 0): Pair | undefined {
+  for (const pair of map.items) if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key) return pair;
+  // Merges of merges are rare; the bound keeps a cycle from looping.
   if (depth > 20) return undefined;
   for (const pair of map.items) {
-    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
-    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-    for (const source of sources) {
-      const target = deref(doc, source);
+    if (!isMergeKey(pair.key)) continue;
+    const value = deref(pair.value);
+    for (const source of isSeq(value) ? value.items : [value]) {
+      const target = deref(source);
       if (isMap(target)) {
-        const found = findPair(doc, target, key, depth + 1);
+        const found = findPair(target, key, deref, depth + 1);
         if (found) return found;
       }
     }

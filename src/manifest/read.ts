@@ -1,6 +1,6 @@
-/** Reading a manifest file: bounded, text-only, hashed. The only file I/O of the manifest layer. */
+/** Reading a manifest file: a regular file only, bounded, text-only, hashed. The only file I/O of the manifest layer. */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { FileRefusedError, readRegularFile } from '../shared/files.js';
 import { escapeControl } from '../shared/text.js';
 import type { Diagnostic } from './types.js';
 
@@ -20,15 +20,9 @@ export async function readManifestFile(absPath: string, path: string): Promise<R
   });
   let bytes: Buffer;
   try {
-    bytes = await readBounded(absPath);
+    bytes = await readRegularFile(absPath, MAX_MANIFEST_BYTES);
   } catch (err) {
     return fail(...describeReadError(err, file));
-  }
-  if (bytes.length > MAX_MANIFEST_BYTES) {
-    return fail(
-      'file-too-large',
-      `${file} is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; a webhooks manifest is a few KiB. Check that this is the right file.`,
-    );
   }
   if (bytes.includes(0)) {
     return fail('binary-file', `${file} is binary, not YAML text. Check that this is the right file.`);
@@ -45,28 +39,24 @@ export async function readManifestFile(absPath: string, path: string): Promise<R
   return { ok: true, text, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Reads at most one byte past the cap, so /dev/zero or a huge file cannot exhaust memory. */
-async function readBounded(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total <= MAX_MANIFEST_BYTES) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, MAX_MANIFEST_BYTES + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await handle.close();
-  }
-}
-
 function describeReadError(err: unknown, file: string): [string, string] {
+  if (err instanceof FileRefusedError) {
+    switch (err.code) {
+      case 'EISDIR':
+        // "dir/" names the same directory as "dir": the suggestion must not read "dir//webhooks.yaml".
+        return ['file-unreadable', `${file} is a directory; pass the manifest file inside it, e.g. ${file.replace(/\/+$/, '')}/webhooks.yaml`];
+      case 'ENOTREG':
+        return [
+          'not-a-file',
+          `${file} ${err.message}; rdhooks reads a manifest only from a regular file, never a pipe or a device. Save it to a file and pass that path.`,
+        ];
+      case 'EFBIG':
+        return [
+          'file-too-large',
+          `${file} is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; a webhooks manifest is a few KiB. Check that this is the right file.`,
+        ];
+    }
+  }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
@@ -74,8 +64,6 @@ function describeReadError(err: unknown, file: string): [string, string] {
         'file-not-found',
         `${file} does not exist. Create it (examples/minimal.yaml is a start) or pass the manifest's path: rdhooks validate path/to/webhooks.yaml`,
       ];
-    case 'EISDIR':
-      return ['file-unreadable', `${file} is a directory; pass the manifest file inside it, e.g. ${file}/webhooks.yaml`];
     case 'EACCES':
     case 'EPERM':
       return ['file-unreadable', `${file} cannot be read: permission denied. Check the file's permissions.`];

@@ -1,6 +1,7 @@
-/** The checks beyond the schema: identity clashes, uuids, urls, absent entries, ignore conflicts. Pure. */
+/** The checks beyond the schema: identity clashes, uuids, urls, blank values, absent entries, ignore conflicts. Pure. */
+import { canonicalUrl, canonicalUrlPattern } from '../shared/url.js';
 import { isUuid } from '../shared/uuid.js';
-import { CONVERSION_EVENT } from '../shared/webhook.js';
+import { CONVERSION_EVENT, identityKey } from '../shared/webhook.js';
 import { matchesIgnoreRule } from './ignore.js';
 import { error, showPath, warning, type Issue, type Path } from './issue.js';
 import { quote } from './quote.js';
@@ -25,7 +26,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     const at: Path = ['webhooks', i];
     const absent = entry.ensure === 'absent';
     for (const key of ['name', 'uuid', 'url'] as const) {
-      if (entry[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key])} is empty; give it a value or remove the key.`));
+      if (entry[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key], data)} is empty; give it a value or remove the key.`));
     }
     const name = nonEmpty(entry.name);
     const uuid = nonEmpty(entry.uuid);
@@ -61,13 +62,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
       }
     }
 
-    if (url !== undefined) {
-      const problem = checkUrl([...at, 'url'], url);
-      if (problem) issues.push(problem);
-    }
+    if (url !== undefined) issues.push(...checkUrl([...at, 'url'], url));
 
     if (eventType !== undefined && url !== undefined) {
-      const key = `${eventType} ${url}`;
+      // As RD Station and the planner see it: two spellings of one URL are one webhook.
+      const key = identityKey({ event_type: eventType, url });
       const first = identities.get(key);
       if (!first) identities.set(key, { path: [...at, 'url'], absent });
       else if (first.absent === absent) {
@@ -90,7 +89,7 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     }
 
     if (Array.isArray(entry.event_identifiers)) {
-      issues.push(...emptyIdentifiers(entry.event_identifiers, [...at, 'event_identifiers']));
+      issues.push(...emptyIdentifiers(entry.event_identifiers, [...at, 'event_identifiers'], data));
       if (eventType !== undefined && eventType !== CONVERSION_EVENT && entry.event_identifiers.length > 0) {
         issues.push(
           error(
@@ -101,6 +100,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
           ),
         );
       }
+    }
+
+    if (absent && entry.suspended !== undefined) {
+      const where = showPath([...at, 'suspended'], data);
+      issues.push(warning([...at, 'suspended'], 'ignored-key', `${where} has no effect on an "ensure: absent" entry, which deletes the webhook; remove it.`, 'key'));
     }
 
     if (absent && uuid === undefined && (eventType === undefined || url === undefined)) {
@@ -114,8 +118,12 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     }
   });
 
+  if (data.account === '') {
+    issues.push(error(['account'], 'empty-value', 'account is empty; give the name of the RD Station account this manifest is for, or remove the key.'));
+  }
+
   if (isData(data.defaults) && Array.isArray(data.defaults.event_identifiers)) {
-    issues.push(...emptyIdentifiers(data.defaults.event_identifiers, ['defaults', 'event_identifiers']));
+    issues.push(...emptyIdentifiers(data.defaults.event_identifiers, ['defaults', 'event_identifiers'], data));
   }
 
   const rules = Array.isArray(data.ignore) ? data.ignore : [];
@@ -125,19 +133,19 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
     const ruleUuid = nonEmpty(rule.uuid);
     if (ruleUuid !== undefined && !isUuid(ruleUuid)) issues.push(invalidUuid([...at, 'uuid'], ruleUuid));
     for (const key of ['uuid', 'event_type', 'url'] as const) {
-      if (rule[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key])} is empty; give it a value or remove the key.`));
+      if (rule[key] === '') issues.push(error([...at, key], 'empty-value', `${showPath([...at, key], data)} is empty; give it a value or remove the key.`));
     }
-    const given = { uuid: ruleUuid, event_type: nonEmpty(rule.event_type), url: nonEmpty(rule.url) };
+    const pattern = nonEmpty(rule.url);
+    const given = { uuid: ruleUuid, event_type: nonEmpty(rule.event_type), url: pattern === undefined ? undefined : canonicalUrlPattern(pattern) };
     entries.forEach((entry, i) => {
       if (!isData(entry)) return;
       const webhook = { uuid: nonEmpty(entry.uuid), event_type: nonEmpty(entry.event_type), url: nonEmpty(entry.url) };
       if (!matchesIgnoreRule(given, webhook)) return;
-      const label = nonEmpty(entry.name) !== undefined ? ` (${quote(entry.name)})` : '';
       issues.push(
         error(
           at,
           'ignore-conflict',
-          `${showPath(at)} matches webhooks[${i}]${label} at line ${lineOf(['webhooks', i])}, which this manifest manages; rdhooks cannot both manage and ignore a webhook. Narrow the rule or remove the entry.`,
+          `${showPath(at)} matches ${showPath(['webhooks', i], data)} at line ${lineOf(['webhooks', i])}, which this manifest manages; rdhooks cannot both manage and ignore a webhook. Narrow the rule or remove the entry.`,
         ),
       );
     });
@@ -146,8 +154,11 @@ export function checkRules(data: unknown, lineOf: (path: Path) => number): Issue
   return issues;
 }
 
-/** An absolute http(s) URL is required; plain http is only a warning, since RD wants https. */
-function checkUrl(path: Path, url: string): Issue | undefined {
+/**
+ * An absolute http(s) URL is required; plain http is only a warning, since RD wants https, and so is a URL not in
+ * the canonical form identity compares, which RD may well store differently from how it is written.
+ */
+function checkUrl(path: Path, url: string): Issue[] {
   const example = 'e.g. https://hooks.example.com/rd/converted';
   let parsed: URL | undefined;
   try {
@@ -156,19 +167,32 @@ function checkUrl(path: Path, url: string): Issue | undefined {
     parsed = undefined;
   }
   if (!parsed || /\s/.test(url) || !parsed.hostname) {
-    return error(path, 'invalid-url', `url ${quote(url)} is not an absolute http(s) URL; write it in full, ${example}.`);
+    return [error(path, 'invalid-url', `url ${quote(url)} is not an absolute http(s) URL; write it in full, ${example}.`)];
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    return error(path, 'invalid-url', `url ${quote(url)} uses ${quote(parsed.protocol.slice(0, -1))}; RD Station only calls http(s) URLs, ${example}.`);
+    return [error(path, 'invalid-url', `url ${quote(url)} uses ${quote(parsed.protocol.slice(0, -1))}; RD Station only calls http(s) URLs, ${example}.`)];
   }
+  const issues: Issue[] = [];
   if (parsed.protocol === 'http:') {
-    return warning(
-      path,
-      'insecure-url',
-      `url ${quote(url)} uses plain http; RD Station requires https with a valid certificate and will likely refuse it. Use https://.`,
+    issues.push(
+      warning(
+        path,
+        'insecure-url',
+        `url ${quote(url)} uses plain http; RD Station requires https with a valid certificate and will likely refuse it. Use https://.`,
+      ),
     );
   }
-  return undefined;
+  const canonical = canonicalUrl(url);
+  if (canonical !== url) {
+    issues.push(
+      warning(
+        path,
+        'non-canonical-url',
+        `url ${quote(url)} is not in canonical form; write it as ${quote(canonical, 200)}, the form rdhooks compares and RD Station may store.`,
+      ),
+    );
+  }
+  return issues;
 }
 
 function invalidUuid(path: Path, uuid: string): Issue {
@@ -179,10 +203,10 @@ function invalidUuid(path: Path, uuid: string): Issue {
   );
 }
 
-function emptyIdentifiers(values: unknown[], path: Path): Issue[] {
+function emptyIdentifiers(values: unknown[], path: Path, data: Data): Issue[] {
   return values.flatMap((v, j) =>
     v === ''
-      ? [error([...path, j], 'empty-identifier', `${showPath([...path, j])} is empty; remove it (an empty or absent list means every conversion).`)]
+      ? [error([...path, j], 'empty-identifier', `${showPath([...path, j], data)} is empty; remove it (an empty or absent list means every conversion).`)]
       : [],
   );
 }

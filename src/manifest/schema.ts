@@ -39,7 +39,7 @@ export function checkSchema(value: unknown): Issue[] {
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const issues = errors
     .filter((e) => e.keyword === 'type' || !wrongType.has(e.instancePath))
-    .map((e) => translate(e, toPath(e.instancePath, value)));
+    .map((e) => translate(e, toPath(e.instancePath, value), value));
   // `event_typ: …` makes event_type missing too; the "did you mean" says it all.
   const suggested = new Set(issues.flatMap((i) => (i.suggestion ? [`${i.path.slice(0, -1).join('/')}#${i.suggestion}`] : [])));
   return issues
@@ -68,8 +68,8 @@ function toPath(pointer: string, root: unknown): Path {
   return path;
 }
 
-function translate(e: ErrorObject, path: Path): Translated {
-  const where = showPath(path);
+function translate(e: ErrorObject, path: Path, value: unknown): Translated {
+  const where = showPath(path, value);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type':

@@ -159,6 +159,8 @@ function describeReadError(err: unknown): string {
       return 'it is a directory';
     case 'EFBIG':
       return `it is larger than ${MAX_SAVED_PLAN_BYTES / 1024 / 1024} MiB`;
+    case 'ENOTREG':
+      return `it ${e.message}`;
     default:
       return e.message ?? String(err);
   }

@@ -8,18 +8,25 @@ const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.
 // whitespace and control characters count as part of the URL, so none can end it early and expose the rest.
 const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^ "'<>`]*[^ "'<>`).,;:!?]/g;
 
+/** What replaces a secret part of a URL: `***` by default. */
+export type Masker = (secret: string) => string;
+
 /**
- * The URL with user info and every query value replaced by `***`, the rest kept as written (no URL parsing,
- * which would re-encode and so change what the user recognizes). A query key without `=` may itself be a
- * token (`?s3cr3t`), so it is masked whole.
+ * The URL with user info and every query value replaced by `***` (or what `mask` makes of each), the rest kept as
+ * written (no URL parsing, which would re-encode and so change what the user recognizes). A query key without
+ * `=` may itself be a token (`?s3cr3t`), so it is masked whole.
  */
-export function maskUrl(url: string): string {
+export function maskUrl(url: string, mask: Masker = () => MASK): string {
   const m = URL_PARTS.exec(url);
   if (!m) return url;
   const [, scheme = '', authority = '', path = '', query, fragment = ''] = m;
   const at = authority.lastIndexOf('@');
+  const userinfo = authority.slice(0, at);
+  const colon = userinfo.indexOf(':');
   const host =
-    at < 0 ? authority : `${authority.slice(0, at).includes(':') ? `${MASK}:${MASK}` : MASK}${authority.slice(at)}`;
+    at < 0
+      ? authority
+      : `${colon < 0 ? mask(userinfo) : `${mask(userinfo.slice(0, colon))}:${mask(userinfo.slice(colon + 1))}`}${authority.slice(at)}`;
   const maskedQuery =
     query === undefined
       ? ''
@@ -29,16 +36,16 @@ export function maskUrl(url: string): string {
           .map((p) => {
             const eq = p.indexOf('=');
             if (p === '') return p;
-            if (eq < 0) return MASK;
-            return eq === p.length - 1 ? p : `${p.slice(0, eq + 1)}${MASK}`;
+            if (eq < 0) return mask(p);
+            return eq === p.length - 1 ? p : `${p.slice(0, eq + 1)}${mask(p.slice(eq + 1))}`;
           })
           .join('&')}`;
   return `${scheme}${host}${path}${maskedQuery}${fragment}`;
 }
 
 /** Free text (addresses, messages) with every URL in it masked. */
-export function maskUrlsIn(text: string): string {
-  return text.replace(URL_IN_TEXT, maskUrl);
+export function maskUrlsIn(text: string, mask?: Masker): string {
+  return text.replace(URL_IN_TEXT, (url) => maskUrl(url, mask));
 }
 
 /**
@@ -61,8 +68,9 @@ const STAR = 'rdhooksstarx';
 /** An ignore rule's url pattern in canonical form; its `*` wildcards stay wildcards. */
 export function canonicalUrlPattern(pattern: string): string {
   if (pattern.includes(STAR)) return pattern;
-  const canonical = canonicalUrl(pattern.replaceAll('*', STAR));
-  return canonical.replaceAll(STAR, '*');
+  const canonical = canonicalUrl(pattern.replaceAll('*', STAR)).replaceAll(STAR, '*');
+  // "https://legacy.example.com*" covers every path there: the "/" a parser gives an empty path would narrow it.
+  return /^[^:/?#]+:\/\/[^/?#]*\*$/.test(pattern) && canonical.endsWith('*/') ? canonical.slice(0, -1) : canonical;
 }
 
 /** Whether a host name is this machine. */

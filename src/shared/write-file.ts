@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from './errors.js';
-import { describeFileType } from './files.js';
+import { KIND_NOUN, kindOf } from './files.js';
 import { escapeControl } from './text.js';
 
 /** How to write. */
@@ -56,14 +56,14 @@ async function writableTarget(absPath: string, name: string): Promise<{ path: st
   });
   if (link === undefined) return { path: absPath, exists: false };
   if (!link.isSymbolicLink()) {
-    const what = describeFileType(link);
-    if (what !== undefined) throw new OutputFileError(`${name} is ${what}; rdhooks writes only to regular files.`, 'Choose a file path.');
+    if (kindOf(link) !== 'file') throw new OutputFileError(`${name} is ${KIND_NOUN[kindOf(link)]}; rdhooks writes only to regular files.`, 'Choose a file path.');
     return { path: absPath, exists: true };
   }
   const resolved = await realpath(absPath).catch(() => undefined);
-  const s = resolved === undefined ? undefined : await stat(resolved);
-  const what = s === undefined ? 'a link to nothing' : describeFileType(s) && `a link to ${describeFileType(s) as string}`;
-  if (resolved === undefined || what) throw new OutputFileError(`${name} is ${what ?? 'a link'}; rdhooks writes only to regular files.`, 'Choose a file path.');
+  const kind = resolved === undefined ? undefined : kindOf(await stat(resolved));
+  if (resolved === undefined || kind !== 'file') {
+    throw new OutputFileError(`${name} is a link to ${kind === undefined ? 'nothing' : KIND_NOUN[kind]}; rdhooks writes only to regular files.`, 'Choose a file path.');
+  }
   return { path: resolved, exists: true };
 }
 

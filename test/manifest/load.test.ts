@@ -1,12 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/manifest/load.js';
 import { MAX_MANIFEST_BYTES } from '../../src/manifest/read.js';
-import { ROOT } from '../helpers/cli.js';
+import { rdhooks, ROOT } from '../helpers/cli.js';
+import { hangGuard } from '../helpers/timing.js';
 
 const DIR = 'test/fixtures/manifests';
+
 const load = (file: string, env: NodeJS.ProcessEnv = {}) => loadManifest(`${DIR}/${file}`, env, { cwd: ROOT });
 
 type Expected = [line: number, column: number, severity: 'error' | 'warning', code: string, message: string];
@@ -14,10 +17,13 @@ type Expected = [line: number, column: number, severity: 'error' | 'warning', co
 /** One fixture per failure: the exact diagnostics it yields, in file order. `F` is the fixture's path. */
 const BAD: [string, Expected[]][] = [
   ['bad-absent-without-identity.yaml', [
-    [6, 13, 'error', 'absent-without-identity', 'ensure: absent needs a uuid, or both event_type and url, to know which webhook to delete. Add them (rdhooks export lists the uuids).'],
+    [6, 13, 'error', 'absent-without-identity', 'webhooks[0] ("old"): ensure: absent needs a uuid, or both event_type and url, to know which webhook to delete. Add them (rdhooks export lists the uuids).'],
+  ]],
+  ['bad-account-empty.yaml', [
+    [3, 10, 'error', 'empty-value', 'account is empty; give the name of the RD Station account this manifest is for, or remove the key.'],
   ]],
   ['bad-alias-bomb.yaml', [
-    [4, 8, 'error', 'alias-bomb', 'aliases here expand exponentially (more than 10000 nodes); rdhooks refuses such files. Use each anchor a handful of times, without nesting aliases of aliases.'],
+    [8, 38, 'error', 'alias-bomb', 'aliases here expand to more than 1000000 nodes (aliases of aliases multiply); rdhooks refuses such files. Share fields with an anchor, without nesting aliases of aliases.'],
   ]],
   ['bad-binary.yaml', [
     [1, 1, 'error', 'binary-file', '${F} is binary, not YAML text. Check that this is the right file.'],
@@ -29,7 +35,7 @@ const BAD: [string, Expected[]][] = [
     [6, 5, 'error', 'duplicate-key', 'duplicate key "url": also at line 5; YAML would silently keep only one. Remove or rename one of them.'],
   ]],
   ['bad-duplicate-name.yaml', [
-    [7, 11, 'error', 'duplicate-name', 'duplicate name "leads": also at line 4; names tell entries apart in plans. Rename one.'],
+    [7, 11, 'error', 'duplicate-name', 'webhooks[1] ("leads"): duplicate name "leads": also at line 4; names tell entries apart in plans. Rename one.'],
   ]],
   ['bad-duplicate-url.yaml', [
     [7, 10, 'error', 'duplicate-url', 'duplicate (event_type, url) "WEBHOOK.CONVERTED https://hooks.example.com/a": also at line 5; RD Station keeps one webhook per event type and URL. Remove one entry or change its url.'],
@@ -62,10 +68,10 @@ const BAD: [string, Expected[]][] = [
     [5, 36, 'error', 'bad-interpolation', '"${not a name}" is not a variable reference; write ${NAME} or ${NAME:-default} (NAME of letters, digits and _), or "$${" for a literal "${".'],
   ]],
   ['bad-many-problems.yaml', [
-    [5, 5, 'error', 'unknown-key', 'unknown key "event_typ" in webhooks[0]; did you mean "event_type"?'],
-    [7, 11, 'error', 'duplicate-name', 'duplicate name "a": also at line 4; names tell entries apart in plans. Rename one.'],
-    [9, 10, 'error', 'invalid-url', 'url "not a url" is not an absolute http(s) URL; write it in full, e.g. https://hooks.example.com/rd/converted.'],
-    [10, 5, 'error', 'event-identifiers-not-allowed', 'event_identifiers only apply to WEBHOOK.CONVERTED, not to "crm_deal_created"; remove them or change event_type.'],
+    [5, 5, 'error', 'unknown-key', 'unknown key "event_typ" in webhooks[0] ("a"); did you mean "event_type"?'],
+    [7, 11, 'error', 'duplicate-name', 'webhooks[1] ("a"): duplicate name "a": also at line 4; names tell entries apart in plans. Rename one.'],
+    [9, 10, 'error', 'invalid-url', 'webhooks[1] ("a"): url "not a url" is not an absolute http(s) URL; write it in full, e.g. https://hooks.example.com/rd/converted.'],
+    [10, 5, 'error', 'event-identifiers-not-allowed', 'webhooks[1] ("a"): event_identifiers only apply to WEBHOOK.CONVERTED, not to "crm_deal_created"; remove them or change event_type.'],
   ]],
   ['bad-missing-url.yaml', [
     [4, 5, 'error', 'missing-key', 'webhooks[0] has no url; an entry needs event_type and url (or "ensure: absent" and a uuid to delete a webhook).'],
@@ -82,8 +88,17 @@ const BAD: [string, Expected[]][] = [
   ['bad-only-comments.yaml', [
     [1, 1, 'error', 'empty-file', '${F} has no content, only comments. Add at least "version: 1" (see examples/minimal.yaml).'],
   ]],
+  ['bad-suspended.yaml', [
+    [3, 12, 'error', 'invalid-value', 'suspended: "recreat" is not a valid value; did you mean "recreate"?'],
+    [7, 16, 'error', 'invalid-value', 'webhooks[0].suspended: "delete" is not a valid value; use one of: report, recreate.'],
+  ]],
   ['bad-tabs.yaml', [
     [5, 1, 'error', 'tab-indentation', 'a tab is used for indentation; YAML indents with spaces only. Replace the tab with spaces.'],
+  ]],
+  ['bad-targets.yaml', [
+    [4, 10, 'error', 'wrong-type', 'targets.check must be true or false, not the text "yes". Write true or false without quotes.'],
+    [5, 3, 'error', 'unknown-key', 'unknown key "allow_privat" in targets; did you mean "allow_private"?'],
+    [7, 16, 'error', 'invalid-value', 'safety.max_updates must be 0 or more, not -1.'],
   ]],
   ['bad-undefined-variable.yaml', [
     [5, 10, 'error', 'undefined-variable', 'environment variable RDHOOKS_TEST_UNSET_BASE is not set; set it, or give a default: ${RDHOOKS_TEST_UNSET_BASE:-value}.'],
@@ -117,6 +132,9 @@ const BAD: [string, Expected[]][] = [
   ]],
   ['bad-yaml-syntax.yaml', [
     [6, 1, 'error', 'yaml-syntax', 'invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Check the indentation, brackets and quotes here.'],
+  ]],
+  ['warn-suspended-on-absent.yaml', [
+    [6, 5, 'warning', 'ignored-key', 'webhooks[0].suspended has no effect on an "ensure: absent" entry, which deletes the webhook; remove it.'],
   ]],
   ['warn-http-url.yaml', [
     [5, 10, 'warning', 'insecure-url', 'url "http://hooks.example.com/a" uses plain http; RD Station requires https with a valid certificate and will likely refuse it. Use https://.'],
@@ -170,6 +188,35 @@ describe('loadManifest on files that cannot be read', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('suggests the manifest inside a directory given with a trailing slash', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'some', 'dir'), { recursive: true });
+    const result = await loadManifest('some/dir/', {}, { cwd: dir });
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['file-unreadable', 'some/dir/ is a directory; pass the manifest file inside it, e.g. some/dir/webhooks.yaml'],
+    ]);
+  });
+
+  it.each([
+    ['a FIFO', 'pipe.yaml', 'is a FIFO (named pipe), not a file'],
+    ['a device', '/dev/zero', 'is a device, not a file'],
+  ])('refuses %s at once, naming what it is', async (_what, name, is) => {
+    const dir = tmp();
+    if (name === 'pipe.yaml') execFileSync('mkfifo', [join(dir, name)]);
+    const result = await hangGuard(loadManifest(name, {}, { cwd: dir }));
+    expect(result.diagnostics.map((d) => [d.line, d.column, d.code, d.message])).toEqual([
+      [1, 1, 'not-a-file', `${name} ${is}; rdhooks reads a manifest only from a regular file, never a pipe or a device. Save it to a file and pass that path.`],
+    ]);
+  });
+
+  it('rdhooks validate refuses a FIFO at once, with no writer on the other end', async () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [join(dir, 'webhooks.yaml')]);
+    const r = await rdhooks(['validate'], { cwd: dir, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^webhooks\.yaml:1:1: error: webhooks\.yaml is a FIFO \(named pipe\), not a file;/);
+  });
+
   it('rejects text that is not UTF-8', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'latin1.yaml'), Buffer.from('version: 1\n# caf\xe9\n', 'latin1'));
@@ -207,6 +254,8 @@ describe('loadManifest on valid fixtures', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       prune: false,
       safety: { max_deletes: 0, allow_empty: false },
+      suspended: 'report',
+      targets: { check: false, allow_private: false },
       webhooks: [
         {
           address: 'leads',
@@ -218,6 +267,7 @@ describe('loadManifest on valid fixtures', () => {
           http_method: 'POST',
           event_identifiers: ['alpha', 'zeta'],
           include_relations: ['COMPANY', 'CONTACT_FUNNEL'],
+          suspended: 'report',
           source: { file: F, line: 9, column: 5 },
         },
         {
@@ -228,6 +278,7 @@ describe('loadManifest on valid fixtures', () => {
           http_method: 'POST',
           event_identifiers: ['newsletter'],
           include_relations: ['COMPANY', 'CONTACT_FUNNEL'],
+          suspended: 'report',
           source: { file: F, line: 14, column: 5 },
         },
         {
@@ -238,6 +289,7 @@ describe('loadManifest on valid fixtures', () => {
           http_method: 'POST',
           event_identifiers: [],
           include_relations: [],
+          suspended: 'report',
           source: { file: F, line: 16, column: 5 },
         },
       ],
@@ -250,6 +302,21 @@ describe('loadManifest on valid fixtures', () => {
       ],
       ignore: [{ url: 'https://legacy.example.com/*' }],
     });
+  });
+
+  it('reads account (trimmed), suspended (the entry over the top level), targets and max_updates', async () => {
+    const result = await load('valid-account-suspended-targets.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.manifest).toMatchObject({
+      account: 'Acme Marketing',
+      suspended: 'recreate',
+      targets: { check: true, allow_private: false },
+      safety: { max_updates: 2, allow_empty: false },
+    });
+    expect(result.manifest?.webhooks.map((w) => [w.name, w.suspended])).toEqual([
+      ['follows-the-top-level', 'recreate'],
+      ['only-reported', 'report'],
+    ]);
   });
 
   it('follows anchors and merge keys, an entry value winning over the merged one', async () => {

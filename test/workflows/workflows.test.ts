@@ -314,7 +314,7 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
     const { state } = await readGh(join(box.dir, '..'));
     expect(state.comments).toHaveLength(1);
     expect(state.comments[0]?.body).toContain('### rdhooks plan failed');
-    expect(state.comments[0]?.body).toContain('webhooks.yaml:4:17: error: webhooks[0].event_type');
+    expect(state.comments[0]?.body).toContain('webhooks.yaml:4:17: error: webhooks[0] ("broken").event_type');
     expect(box.emulator.requests).toEqual([]);
   });
 

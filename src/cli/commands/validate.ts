@@ -42,14 +42,14 @@ const validate: CommandModule<ValidateOptions> = {
     const failed = result.diagnostics.some((d) => d.severity === 'error');
     switch (o.format) {
       case 'json':
-        io.stdout.write(format.formatJson(result.diagnostics));
+        io.stdout.write(format.formatJson(result.diagnostics, { showSensitive: o.display.showSensitive }));
         break;
       case 'github':
-        io.stdout.write(format.formatGithub(result.diagnostics));
+        io.stdout.write(format.formatGithub(result.diagnostics, { showSensitive: o.display.showSensitive }));
         break;
       case 'text': {
         const paint = painter(useColor(io.stdout, io.env, o.display.color));
-        io.stdout.write(format.formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint }));
+        io.stdout.write(format.formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint, showSensitive: o.display.showSensitive }));
         io.stdout.write(format.formatSummary(o.manifest, result.diagnostics, result.manifest));
       }
     }
