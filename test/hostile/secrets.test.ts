@@ -102,7 +102,7 @@ describe('secrets stay out of every output', () => {
     const env = { RDSTATION_API_URL: e.url, RDSTATION_CLIENT_ID: CLIENT_ID, RDSTATION_CLIENT_SECRET: CLIENT_SECRET, RDSTATION_REFRESH_TOKEN: REFRESH_TOKEN };
     const rotated = await rdhooks(['plan', '--debug', '--out', 'plan.json'], { cwd, env });
     expect(rotated.code).toBe(0);
-    expect(rotated.stderr).toContain('new refresh token (not shown)');
+    expect(rotated.stderr).toContain('RD Station issued a new refresh token, and the one in RDSTATION_REFRESH_TOKEN may stop working.');
     expect(e.credentials.refreshToken).not.toBe(REFRESH_TOKEN);
     expectNoSecret(await everything([refused, rotated], cwd), secretsOf(e, [bogus]));
   });
