@@ -6,7 +6,7 @@
  * lines, respaces comments and flow lists), and a pin must change nothing but the lines it adds.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { matchEntries } from '../plan/match.js';
 import type { PlanError } from '../plan/types.js';
@@ -20,6 +20,8 @@ export interface PinnedEntry {
   address: string;
   uuid: string;
   source: SourcePosition;
+  /** The stale uuid this pin replaced, when it updated one. */
+  replaced?: string;
 }
 
 /** An entry left as it is, and why. */
@@ -51,13 +53,24 @@ interface Edit {
   index: number;
   offset: number;
   insert: string;
+  /** Characters replaced at `offset` (an old uuid); none for an insertion. */
+  remove?: number;
+}
+
+/** What pin may do beyond adding missing uuids. */
+export interface PinOptions {
+  /** Uuids rdhooks replaced (apply's ledger, .rdhooks/replaced.json): old → new. A pin on an old one is updated. */
+  replaced?: ReadonlyMap<string, string>;
+  /** Update every stale pin whose entry matches exactly one listed webhook by event_type and url. */
+  updateStale?: boolean;
 }
 
 /**
  * Adds `uuid: …` to each present entry that has none and matches a listed webhook by (event_type, url), using
- * the planner's matching. `text` is the manifest `manifest` was loaded from (valid, so it parses).
+ * the planner's matching, and updates a stale pin that rdhooks replaced (or any stale pin, with `updateStale`).
+ * `text` is the manifest `manifest` was loaded from (valid, so it parses).
  */
-export function pinManifest(text: string, manifest: Manifest, remote: readonly RemoteWebhook[]): PinResult {
+export function pinManifest(text: string, manifest: Manifest, remote: readonly RemoteWebhook[], options: PinOptions = {}): PinResult {
   const result: PinResult = { text, pinned: [], unmatched: [], skipped: [], stale: [], errors: [] };
   const matching = matchEntries(manifest, remote);
   if (matching.errors.length > 0) return { ...result, errors: matching.errors };
@@ -80,12 +93,13 @@ export function pinManifest(text: string, manifest: Manifest, remote: readonly R
       result.unmatched.push({ ...note, message: 'matches no listed webhook: rdhooks apply will create it; run rdhooks pin again after that.' });
       continue;
     }
-    if (desired.uuid !== undefined) {
+    const repin = desired.uuid !== undefined && m.staleUuid && (options.replaced?.get(desired.uuid) === found.uuid || options.updateStale === true);
+    if (desired.uuid !== undefined && !repin) {
       if (m.staleUuid) {
         result.stale.push({
           ...note,
           uuid: found.uuid,
-          message: `pins ${desired.uuid}, which the account does not list; it matches ${found.uuid} by event_type and url. Left as written: fix the uuid by hand.`,
+          message: `pins ${desired.uuid}, which the account does not list; it matches ${found.uuid} by event_type and url. Left as written: check it, then rdhooks pin --update-stale.`,
         });
       }
       continue;
@@ -103,13 +117,13 @@ export function pinManifest(text: string, manifest: Manifest, remote: readonly R
       skip('could not be found in the file.');
       continue;
     }
-    const edit = insertion(text, node, found.uuid, shared, eol);
+    const edit = repin ? replacement(node, found.uuid) : insertion(text, node, found.uuid, shared, eol);
     if (typeof edit === 'string') {
       skip(edit);
       continue;
     }
     edits.push({ index, ...edit });
-    planned.push({ address: desired.address, uuid: found.uuid, source: desired.source });
+    planned.push({ address: desired.address, uuid: found.uuid, source: desired.source, ...(repin && desired.uuid ? { replaced: desired.uuid } : {}) });
   }
 
   // Every edit is checked by parsing the result: an entry whose edit changes anything but its own uuid is skipped.
@@ -194,6 +208,14 @@ function insertion(text: string, node: Node, uuid: string, shared: Set<string>, 
   return { offset: keyNode.range[0], insert: `uuid: ${uuid}${eol}${indent}` };
 }
 
+/** The edit that swaps the entry's own uuid value for `uuid`, or why it cannot be done. */
+function replacement(node: Node, uuid: string): { offset: number; insert: string; remove: number } | string {
+  if (!isMap(node)) return 'is not a mapping of keys.';
+  const value = directPair(node, 'uuid')?.value;
+  if (!isScalar(value) || !value.range || value.type !== Scalar.PLAIN) return 'has its uuid where pin does not edit it (an alias, a merge, or a quoted value).';
+  return { offset: value.range[0], insert: uuid, remove: value.range[1] - value.range[0] };
+}
+
 /** The pair with this key written in the map itself (not brought in by a `<<` merge). */
 function directPair(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined;
@@ -201,7 +223,7 @@ function directPair(map: YAMLMap, key: string): Pair | undefined {
 
 function applyEdits(text: string, edits: readonly Edit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.insert + out.slice(e.offset);
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.insert + out.slice(e.offset + (e.remove ?? 0));
   return out;
 }
 
@@ -220,5 +242,5 @@ function sameButPinned(original: () => unknown, edited: string, edits: readonly 
 }
 
 function uuidOf(insert: string): string {
-  return /uuid: ([0-9A-Fa-f-]+)/.exec(insert)?.[1] ?? '';
+  return /([0-9A-Fa-f]{8}-[0-9A-Fa-f-]+)/.exec(insert)?.[1] ?? '';
 }

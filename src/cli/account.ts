@@ -42,10 +42,12 @@ function bad(value: unknown): never {
 
 /** Lists the account once and plans; what makes a plan impossible is printed, then thrown as a UserError. */
 export async function planOrExplain(manifest: Manifest, session: AccountSession, io: Io, display: Display, planning: PlanningOptions): Promise<PlannedAccount> {
+  const { readReplacements } = await import('./ledger.js');
   const result = await planAccount({
     manifest,
     session,
     ...planning,
+    replaced: await readReplacements(io),
     onListed: (n) => void io.stderr.write(`Listed ${count(n, 'webhook')}.\n`),
     onProbing: (n) => void io.stderr.write(`Checking ${count(n, 'target')} (POST {"leads":[]}, User-Agent rdhooks-target-check)…\n`),
   });

@@ -47,6 +47,8 @@ export interface PlanRequest {
   target?: readonly string[];
   /** Targets found failing by a probe, by url: findings for webhooks left as they are, errors for those written. */
   failingTargets?: ReadonlyMap<string, string>;
+  /** Webhooks rdhooks replaced earlier (old uuid → new), so a stale pin on one says so. */
+  replaced?: ReadonlyMap<string, string>;
 }
 
 /** The reasons a change can carry, fixed so tests and readers can rely on them. */
@@ -84,7 +86,7 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
     const r = listed && normalized(listed);
     const after = specOf(desired);
     const subject = { address: desired.address, uuid: r?.uuid ?? desired.uuid, source: desired.source };
-    if (staleUuid) warnings.push(staleUuidWarning(desired, r));
+    if (staleUuid) warnings.push(staleUuidWarning(desired, r, r !== undefined && desired.uuid !== undefined && request.replaced?.get(desired.uuid) === r.uuid));
     const insecure = insecureUrlWarning(desired);
     if (insecure) warnings.push(insecure);
     if (!r) {

@@ -43,16 +43,21 @@ export function insecureUrlWarning(d: DesiredWebhook): PlanWarning | undefined {
 }
 
 /** Pinned uuids the account does not list: the fix is to pin what apply creates or what was adopted. */
-export function staleUuidWarning(d: DesiredWebhook, adopted: RemoteWebhook | undefined): PlanWarning {
-  const what = adopted
-    ? `matches webhook ${adopted.uuid} by event_type and url instead`
-    : 'will be created as a new webhook';
+export function staleUuidWarning(d: DesiredWebhook, adopted: RemoteWebhook | undefined, replacedByRdhooks: boolean): PlanWarning {
+  if (adopted && replacedByRdhooks) {
+    return {
+      code: 'stale_uuid',
+      address: d.address,
+      message: `rdhooks replaced webhook ${d.uuid ?? ''} with ${adopted.uuid} (recorded in .rdhooks/replaced.json); the entry matches the new one. Run \`rdhooks pin\` to write its uuid into the manifest.`,
+    };
+  }
+  const what = adopted ? `matches webhook ${adopted.uuid} by event_type and url instead` : 'will be created as a new webhook';
   return {
     code: 'stale_uuid',
     address: d.address,
     message:
       `The manifest pins uuid ${d.uuid ?? ''}, which the account does not list (deleted, or pinned from another ` +
-      `account); the entry ${what}. ${adopted ? 'Run' : 'After apply, run'} \`rdhooks pin\` to write the ` +
+      `account); the entry ${what}. ${adopted ? 'Check it, then run `rdhooks pin --update-stale`' : 'After apply, run `rdhooks pin --update-stale`'} to write the ` +
       'current uuid into the manifest.',
   };
 }

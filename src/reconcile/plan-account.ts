@@ -22,6 +22,8 @@ export interface PlanAccountOptions {
   /** --replace and --target addresses. */
   replace?: readonly string[];
   target?: readonly string[];
+  /** Webhooks rdhooks replaced earlier (old uuid → new), so a stale pin on one says so. */
+  replaced?: ReadonlyMap<string, string>;
   /** Probe targets before planning: those the plan writes (`changed`), or every managed one (`all`). */
   checkTargets?: CheckTargets;
   /** The prober; the real one (src/targets) by default. */
@@ -42,7 +44,7 @@ export async function planAccount(options: PlanAccountOptions): Promise<PlanAcco
   const expected = manifest.account === undefined ? undefined : { name: manifest.account, source: `${manifest.path} (account:)` };
   const { account, listing } = await nameAndListing(session, expected);
   options.onListed?.(listing.length);
-  const request: PlanRequest = { replace: options.replace ?? [], target: options.target ?? [] };
+  const request: PlanRequest = { replace: options.replace ?? [], target: options.target ?? [], ...(options.replaced ? { replaced: options.replaced } : {}) };
   const plan = (extra: Partial<PlanRequest> = {}) => planWebhooks(manifest, listing, { apiUrl: session.apiUrl, account }, { ...request, ...extra });
   let result = plan();
   const mode = options.checkTargets ?? (manifest.targets.check ? 'changed' : undefined);

@@ -495,7 +495,7 @@ describe('warnings', () => {
 
   it('tells how to fix a stale uuid, and which webhook was adopted', () => {
     const created = planOk(aManifest({ webhooks: [aDesired({ uuid: 'gone', url: A })] }), []).warnings[0];
-    expect(created?.message).toContain('After apply, run `rdhooks pin`');
+    expect(created?.message).toContain('After apply, run `rdhooks pin --update-stale`');
     const adopted = planOk(aManifest({ webhooks: [aDesired({ uuid: 'gone', url: A })] }), [aWebhook({ uuid: 'new', url: A })])
       .warnings[0];
     expect(adopted?.message).toContain('matches webhook new');

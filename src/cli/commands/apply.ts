@@ -123,7 +123,7 @@ async function report(outcome: ApplyOutcome, plan: Plan, o: ApplyOptions, io: Io
     case 'no-changes':
       return EXIT.ok;
     case 'unsafe':
-      throw new UserError('Refusing to apply an unsafe plan; nothing was changed.', 'Review the reasons above; pass --force to apply it anyway, or raise safety.max_deletes in the manifest.');
+      throw new UserError('Refusing to apply an unsafe plan; nothing was changed.', 'Review the reasons above; pass --force to apply it anyway, or raise safety.max_deletes or safety.max_updates in the manifest.');
     case 'declined':
       throw new UserError('Apply cancelled; nothing was changed.');
     case 'account-changed':
@@ -132,7 +132,8 @@ async function report(outcome: ApplyOutcome, plan: Plan, o: ApplyOptions, io: Io
         'Run rdhooks apply again to see and apply a plan for the account as it is now.',
       );
     case 'applied': {
-      const { renderReportMarkdown, renderReportText } = await import('../../render/report.js');
+      const [{ renderReportMarkdown, renderReportText }, { recordReplacements }] = await Promise.all([import('../../render/report.js'), import('../ledger.js')]);
+      await recordReplacements(outcome.report.actions, io);
       io.stdout.write(renderReportText(outcome.report, outcome.verification, o.display));
       await appendSummary(o.summaryFile, io, async () => `${await renderPlanAs(plan, 'markdown', o.display, io)}\n${renderReportMarkdown(outcome.report, outcome.verification, o.display)}`);
       if (outcome.interrupted) return EXIT.interrupted;

@@ -194,15 +194,15 @@ const check: CommandModule<CheckOptions> = {
 
 /** Writes credentials into an env file; a file under .rdhooks/ is kept out of git by a .gitignore there. */
 async function saveCredentials(file: string, values: Record<string, string>, io: Io): Promise<void> {
-  const [{ mkdir, writeFile }, { dirname, resolve, relative, sep }, { writeEnvValues }] = await Promise.all([
+  const [{ mkdir }, { dirname, resolve, relative, sep }, { writeEnvValues }, { ensureStateDir, STATE_DIR }] = await Promise.all([
     import('node:fs/promises'),
     import('node:path'),
     import('../../shared/env-file.js'),
+    import('../state-dir.js'),
   ]);
   const path = resolve(io.cwd, file);
+  if (!relative(resolve(io.cwd, STATE_DIR), path).startsWith(`..${sep}`)) await ensureStateDir(io.cwd);
   await mkdir(dirname(path), { recursive: true });
-  const stateDir = resolve(io.cwd, '.rdhooks');
-  if (!relative(stateDir, path).startsWith(`..${sep}`)) await writeFile(resolve(stateDir, '.gitignore'), '*\n', { flag: 'w' });
   await writeEnvValues(path, values, file);
 }
 

@@ -14,6 +14,7 @@ import { booleanFlag, DEFAULTS, stringFlag } from '../options.js';
 export interface PinOptions {
   manifest: string;
   check: boolean;
+  updateStale: boolean;
   display: Display;
   connection: ConnectionOptions;
 }
@@ -23,6 +24,7 @@ const pin: CommandModule<PinOptions> = {
     sensitiveFlag(connectionFlags(y))
       .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest to pin' })
       .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 when some entry would get a uuid (and print which)' })
+      .option('update-stale', { type: 'boolean', default: false, describe: 'Also replace a pinned uuid the account no longer lists with the one webhook matching the entry by event_type and url' })
       .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 pinned (or nothing to pin), 1 error, or with --check: something to pin.`)
       .example('rdhooks pin', 'Write the uuids into ./webhooks.yaml')
       .example('rdhooks pin --check', 'Fail CI when an entry is not pinned'),
@@ -30,6 +32,7 @@ const pin: CommandModule<PinOptions> = {
   parse: (argv: ParsedArgs, io: Io): PinOptions => ({
     manifest: stringFlag(argv, 'manifest') ?? DEFAULTS.manifest,
     check: booleanFlag(argv, 'check'),
+    updateStale: booleanFlag(argv, 'update-stale'),
     display: parseDisplayArgs(argv),
     connection: parseConnectionArgs(argv, io.env),
   }),
@@ -50,7 +53,8 @@ const pin: CommandModule<PinOptions> = {
       return listing;
     });
 
-    const result = pinManifest(text, manifest, remote);
+    const { readReplacements } = await import('../ledger.js');
+    const result = pinManifest(text, manifest, remote, { replaced: await readReplacements(io), updateStale: o.updateStale });
     if (result.errors.length > 0) {
       io.stderr.write(renderPlanErrors(result.errors, { showSensitive: o.display.showSensitive }));
       throw new UserError(`Nothing can be pinned: ${count(result.errors.length, 'problem')} above. ${name} was not changed.`);
@@ -59,7 +63,10 @@ const pin: CommandModule<PinOptions> = {
     // Addresses may be `event_type url`: masked and stripped like plans.
     const show = redactor({ showSensitive: o.display.showSensitive }).text;
     const where = (e: { address: string; source: { line: number } }): string => `${show(e.address)} (${name}:${e.source.line})`;
-    for (const e of result.pinned) io.stdout.write(`${o.check ? 'would pin' : 'pinned'} ${where(e)}: uuid: ${e.uuid}\n`);
+    for (const e of result.pinned) {
+      const was = e.replaced !== undefined ? ` (was ${e.replaced}, replaced by rdhooks${o.updateStale ? ' or by hand' : ''})` : '';
+      io.stdout.write(`${o.check ? 'would pin' : 'pinned'} ${where(e)}: uuid: ${e.uuid}${was}\n`);
+    }
     for (const e of result.unmatched) io.stderr.write(`note: ${where(e)} ${e.message}\n`);
     for (const e of [...result.stale, ...result.skipped]) io.stderr.write(`warning: ${where(e)} ${show(e.message)}\n`);
 
