@@ -2,7 +2,7 @@
 # hand) or on an error it opens ONE issue, or updates the open one with the same title; once the account matches
 # the manifest again it closes that issue. The step fails on drift and on errors, so the run is red too.
 # shellcheck shell=bash
-plan_account
+plan_account --drift
 case "$PLAN_CODE" in
   0) status=clean ;;
   2) status=drift ;;
@@ -12,8 +12,8 @@ esac
 report="$PLAN_DIR/issue.md"
 {
   if [ "$status" = drift ]; then
-    echo '**Drift:** the RD Station account no longer matches the manifest; someone changed it outside rdhooks.'
-    echo "Run \`rdhooks apply\` to restore the manifest, or change \`$RDHOOKS_MANIFEST\` to keep what the account has now."
+    echo '**Drift:** the RD Station account is not as the manifest wants: changed outside rdhooks, suspended by RD Station, or a target failing.'
+    echo "Run \`rdhooks apply\` to restore the manifest (\`--replace\` recreates a suspended webhook once its target answers), or change \`$RDHOOKS_MANIFEST\` to keep what the account has now."
     echo
     cat "$PLAN_DIR/plan.md"
   elif [ "$status" = error ]; then

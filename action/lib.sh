@@ -33,20 +33,22 @@ run_url() {
   echo "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
 }
 
-# The end of the log FILE as a fenced block (comments and issues have size limits).
+# The end of the log FILE as a fenced block (comments and issues have size limits). Workflow command lines are
+# left out: they are for the runner, and ::add-mask:: carries the secret it hides.
 log_block() {
   echo '```text'
-  tail -c 20000 "$1"
+  tail -c 20000 "$1" | grep -v '^::' || true
   echo '```'
 }
 
-# Plans the manifest with --detailed-exitcode into a fresh directory under $RUNNER_TEMP; sets PLAN_CODE (0: no
-# changes, 2: changes, else failed), PLAN_DIR, and the outputs exitcode, has-changes and the plan files.
+# Plans the manifest with --detailed-exitcode (and the flags given) into a fresh directory under $RUNNER_TEMP; sets
+# PLAN_CODE (0: nothing to do, 2: changes or findings, else failed), PLAN_DIR, and the outputs exitcode,
+# has-changes and the plan files.
 # rdhooks itself appends the Markdown plan to $GITHUB_STEP_SUMMARY.
 plan_account() {
   PLAN_DIR=$(mktemp -d "$RUNNER_TEMP/rdhooks-XXXXXX")
   set +e
-  rdhooks plan "$RDHOOKS_MANIFEST" --format markdown --detailed-exitcode --out "$PLAN_DIR/plan.json" "${RDHOOKS_EXTRA[@]}" \
+  rdhooks plan "$RDHOOKS_MANIFEST" --format markdown --detailed-exitcode --out "$PLAN_DIR/plan.json" "$@" "${RDHOOKS_EXTRA[@]}" \
     >"$PLAN_DIR/plan.md" 2>"$PLAN_DIR/plan.log"
   PLAN_CODE=$?
   set -e

@@ -35,6 +35,31 @@ const RD_SECRETS = `        env:
           RDSTATION_REFRESH_TOKEN: \${{ secrets.RDSTATION_REFRESH_TOKEN }}
 `;
 
+/**
+ * A concurrency group per workflow, never cancelling a job in progress: RD may answer a token refresh with a new
+ * refresh token and retire the old one, and a job killed halfway could lose it. One group for all three would
+ * also keep two workflows from refreshing at once, but GitHub cancels a pending job when another queues in its
+ * group, so a drift check could cancel a pending apply; a race instead fails one job (its refresh token was just
+ * retired), while the other stores the new token: nothing is lost, and a re-run succeeds.
+ */
+const concurrency = (group: string): string => `concurrency:
+  group: ${group}
+  cancel-in-progress: false
+`;
+
+/**
+ * After the step with \`id\`: store a refresh token RD rotated as the secret. GITHUB_TOKEN cannot write secrets, so this
+ * needs RDHOOKS_SECRETS_TOKEN, a token allowed to (a fine-grained token with "Secrets: read and write" on this
+ * repository). The token is masked in the log by rdhooks before it is handed over.
+ */
+const storeRotated = (id: string): string => `      - name: Store a rotated refresh token
+        if: \${{ always() && steps.${id}.outputs.refresh-token != '' }}
+        env:
+          GH_TOKEN: \${{ secrets.RDHOOKS_SECRETS_TOKEN }}
+          REFRESH_TOKEN: \${{ steps.${id}.outputs.refresh-token }}
+        run: gh secret set RDSTATION_REFRESH_TOKEN --body "$REFRESH_TOKEN"
+`;
+
 /** The files whose changes trigger a plan or an apply: the manifest, the pinned rdhooks, these workflows. */
 const PATHS = `    paths:
       - webhooks.yaml
@@ -51,8 +76,8 @@ const PLAN = `# rdhooks plan on pull requests (.github/workflows/rdhooks-plan.ym
 #
 # rdhooks is a pinned dev dependency of this repository: \`npm ci\` installs the locked version, and the action runs
 # from node_modules, so the lockfile decides what runs with your secrets.
-# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN.
-# Pull requests from forks get no secrets: they are validated, not planned.
+# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a
+# refresh token RD rotates. Pull requests from forks get no secrets: they are validated, not planned.
 name: rdhooks plan
 
 on:
@@ -62,10 +87,7 @@ permissions:
   contents: read
   pull-requests: write
 
-concurrency:
-  group: rdhooks-plan-\${{ github.event.pull_request.number }}
-  cancel-in-progress: true
-
+${concurrency('rdhooks-plan-${{ github.event.pull_request.number }}')}
 jobs:
   plan:
     runs-on: ubuntu-latest
@@ -78,13 +100,14 @@ ${SETUP}      - name: Validate
           command: validate
           manifest: webhooks.yaml
       - name: Plan
+        id: plan
         # Also after a failed Validate, so the comment shows the problems instead of a stale plan.
         if: \${{ !cancelled() && steps.validate.outcome != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}
         uses: ./node_modules/rdhooks
         with:
           command: plan
           manifest: webhooks.yaml
-${RD_SECRETS}`;
+${RD_SECRETS}${storeRotated('plan')}`;
 
 const APPLY = `# rdhooks apply on the main branch (.github/workflows/rdhooks-apply.yml).
 #
@@ -92,7 +115,8 @@ const APPLY = `# rdhooks apply on the main branch (.github/workflows/rdhooks-app
 # them; a queued apply that a newer push replaces is not lost, since the newer run applies the newer manifest.
 # rdhooks writes the plan and the apply report to the job summary.
 #
-# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN.
+# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a
+# refresh token RD rotates.
 # Consider an environment with required reviewers (\`environment: production\` on the job) to gate applies.
 name: rdhooks apply
 
@@ -104,10 +128,7 @@ ${PATHS}  workflow_dispatch:
 permissions:
   contents: read
 
-concurrency:
-  group: rdhooks-apply
-  cancel-in-progress: false
-
+${concurrency('rdhooks-apply')}
 jobs:
   apply:
     runs-on: ubuntu-latest
@@ -119,19 +140,22 @@ ${SETUP}      - name: Validate
           command: validate
           manifest: webhooks.yaml
       - name: Apply
+        id: apply
         uses: ./node_modules/rdhooks
         with:
           command: apply
           manifest: webhooks.yaml
-${RD_SECRETS}`;
+${RD_SECRETS}${storeRotated('apply')}`;
 
 const DRIFT = `# rdhooks drift detection on a schedule (.github/workflows/rdhooks-drift.yml).
 #
-# Plans the manifest of the default branch against the account. On drift (someone changed the account by hand)
-# or on an error, it opens one issue, or updates the open one with the same title; when the account matches the
-# manifest again, it closes that issue. The job fails on drift and on errors, so the run is red too.
+# Plans the manifest of the default branch against the account and probes every target. On drift (someone changed
+# the account by hand, RD suspended a webhook, a target stopped answering) or on an error, it opens one issue, or
+# updates the open one with the same title; when the account matches the manifest again, it closes that issue.
+# The job fails on drift and on errors, so the run is red too.
 #
-# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN.
+# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a
+# refresh token RD rotates.
 name: rdhooks drift
 
 on:
@@ -143,22 +167,23 @@ permissions:
   contents: read
   issues: write
 
-concurrency:
-  group: rdhooks-drift
-  cancel-in-progress: false
-
+${concurrency('rdhooks-drift')}
 jobs:
   drift:
     runs-on: ubuntu-latest
     timeout-minutes: 10
     steps:
 ${SETUP}      - name: Detect drift
+        id: drift
         uses: ./node_modules/rdhooks
         with:
           command: drift
           manifest: webhooks.yaml
           drift-issue-title: rdhooks found drift in the RD Station webhooks
-${RD_SECRETS}`;
+          # Probe every managed target ({"leads": []}, User-Agent rdhooks-target-check), so a dead receiver is
+          # found before RD suspends its webhook.
+          args: --check-targets=all
+${RD_SECRETS}${storeRotated('drift')}`;
 
 const GITLAB = `# rdhooks on GitLab CI (.gitlab-ci.yml of a repository that holds the manifest).
 #
@@ -299,7 +324,7 @@ drift:
       set -euo pipefail
       # 0: the account matches the manifest, 2: drift, anything else: the check itself failed.
       set +e
-      npx --no-install rdhooks plan "$MANIFEST" --format markdown --detailed-exitcode >rdhooks-drift.md 2>rdhooks-drift.log
+      npx --no-install rdhooks plan "$MANIFEST" --format markdown --drift --detailed-exitcode --check-targets=all >rdhooks-drift.md 2>rdhooks-drift.log
       code=$?
       set -e
       cat rdhooks-drift.log >&2
@@ -311,7 +336,7 @@ drift:
 
       {
         if [ "$status" = drift ]; then
-          echo '**Drift:** the RD Station account no longer matches the manifest; someone changed it outside rdhooks.'
+          echo '**Drift:** the RD Station account is not as the manifest wants: changed outside rdhooks, suspended by RD Station, or a target failing.'
           echo "Run \\\`rdhooks apply\\\` to restore the manifest, or change \\\`$MANIFEST\\\` to keep what the account has now."
           echo
           cat rdhooks-drift.md

@@ -402,6 +402,8 @@ export interface GhState {
   nextIssue: number;
   comments: { id: number; issue: number; body: string }[];
   issues: { number: number; title: string; body: string; state: 'open' | 'closed'; comments: string[] }[];
+  /** Repository secrets set with `gh secret set NAME --body VALUE`. */
+  secrets?: Record<string, string>;
 }
 
 export interface GhCall {
@@ -490,6 +492,10 @@ if (cmd === 'api') {
     const i = find(pos[2]); if (flags['--comment'] ?? flags['-c']) i.comments.push(flags['--comment'] ?? flags['-c']);
     i.state = 'closed'; save();
   } else fail('stub gh: unsupported issue ' + sub);
+} else if (cmd === 'secret' && sub === 'set') {
+  const value = flags['--body'] ?? flags['-b'];
+  if (typeof value !== 'string' || !pos[2]) fail('stub gh: secret set NAME --body VALUE');
+  state.secrets = { ...(state.secrets ?? {}), [pos[2]]: value }; save();
 } else fail('stub gh: unsupported command ' + args.join(' '));
 `;
 

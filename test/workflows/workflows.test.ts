@@ -7,6 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -43,10 +45,29 @@ const SECRETS_ENV = {
   RDSTATION_CLIENT_SECRET: '${{ secrets.RDSTATION_CLIENT_SECRET }}',
   RDSTATION_REFRESH_TOKEN: '${{ secrets.RDSTATION_REFRESH_TOKEN }}',
 };
+const STORE_ROTATED = 'Store a rotated refresh token';
 const INVALID_MANIFEST = 'version: 1\nwebhooks:\n  - name: broken\n    event_type: WEBHOOK.NOPE\n    url: https://hooks.example.com/x\n';
 
 // A job runs rdhooks and npx a dozen times: a hang guard, generous for a busy 2-core machine.
 jest.setTimeout(120_000);
+
+/** Webhook receivers on loopback: the drift check probes every target, so its targets must answer (or not, on purpose). */
+const receivers: Server[] = [];
+async function receiver(status: number): Promise<string> {
+  const server = createServer((req, res) => void req.resume().on('end', () => res.writeHead(status).end()));
+  receivers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+afterAll(async () => {
+  for (const s of receivers) await new Promise((r) => s.close(r));
+});
+
+/** The demo manifest with its targets on a receiver answering `status`, and private (loopback) targets allowed. */
+async function demoManifestAt(status: number): Promise<string> {
+  const demo = await readFile(join(ROOT, 'webhooks.yaml'), 'utf8');
+  return demo.replaceAll('https://hooks.example.com', await receiver(status)).replace('version: 1\n', 'version: 1\ntargets: {allow_private: true}\n');
+}
 
 const load = async <T>(file: string): Promise<T> => parse(await readFile(join(ROOT, file), 'utf8')) as T;
 const action = await load<ActionManifest>('action.yml');
@@ -204,7 +225,17 @@ describe('GitHub Actions workflows: structure', () => {
     expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'persist-credentials': false } });
     expect(steps[1]).toEqual({ uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } });
     expect(steps[2]).toEqual({ name: 'Install', run: 'npm ci' });
-    expect(steps.slice(3).map((s) => s.uses)).toEqual(steps.slice(3).map(() => ACTION));
+    // The action, and after the step that talks to RD Station, the step that stores a refresh token RD rotated.
+    const rest = steps.slice(3).filter((s) => s.name !== STORE_ROTATED);
+    expect(rest.map((s) => s.uses)).toEqual(rest.map(() => ACTION));
+    const store = steps.find((s) => s.name === STORE_ROTATED);
+    const talking = actionSteps(w).filter((s) => s.with?.command !== 'validate');
+    expect(store).toEqual({
+      name: STORE_ROTATED,
+      if: `\${{ always() && steps.${String(talking[0]?.id)}.outputs.refresh-token != '' }}`,
+      env: { GH_TOKEN: '${{ secrets.RDHOOKS_SECRETS_TOKEN }}', REFRESH_TOKEN: `\${{ steps.${String(talking[0]?.id)}.outputs.refresh-token }}` },
+      run: 'gh secret set RDSTATION_REFRESH_TOKEN --body "$REFRESH_TOKEN"',
+    });
     // Secrets only reach the steps that call RD Station, never the whole job; nothing else reaches the action.
     expect(JSON.stringify(w.env ?? {})).not.toContain('secrets.');
     for (const s of actionSteps(w)) {
@@ -242,7 +273,7 @@ describe('GitHub Actions workflows: structure', () => {
     expect(w.permissions).toEqual({ contents: 'read', issues: 'write' });
     expect(w.concurrency?.group).not.toBe('rdhooks-apply'); // a queued drift check must never replace a queued apply
     expect(actionSteps(w).map((s) => [s.name, s.with])).toEqual([
-      ['Detect drift', { command: 'drift', manifest: 'webhooks.yaml', 'drift-issue-title': DRIFT_TITLE }],
+      ['Detect drift', { command: 'drift', manifest: 'webhooks.yaml', 'drift-issue-title': DRIFT_TITLE, args: '--check-targets=all' }],
     ]);
   });
 });
@@ -330,7 +361,7 @@ describe('GitHub Actions: plan.yml on a pull request', () => {
 
 describe('GitHub Actions: apply.yml and drift.yml', () => {
   it('drift opens one issue and fails, updates it on the next run, closes it once apply converged the account', async () => {
-    const box = await sandbox();
+    const box = await sandbox(await demoManifestAt(200));
     const ghDir = join(box.dir, '..');
     await initGh(ghDir, { nextIssue: 3, issues: [{ number: 2, title: `Re: ${DRIFT_TITLE}`, body: 'unrelated', state: 'open', comments: [] }] });
 
@@ -344,7 +375,7 @@ describe('GitHub Actions: apply.yml and drift.yml', () => {
     expect(opened[0]?.body).toMatch(/^\*\*Drift:\*\* /);
     expect(opened[0]?.body).toContain('**Plan: 4 to create, 0 to update, 0 to delete.**');
     expect(opened[0]?.body).toContain('at commit 0123456.');
-    expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks plan');
+    expect(await readFile(box.summary, 'utf8')).toContain('### rdhooks drift check');
 
     const second = await runGithub(github.drift, box, SECRETS, 'push');
     expectJob(second, 'failure');
@@ -369,6 +400,54 @@ describe('GitHub Actions: apply.yml and drift.yml', () => {
     const quiet = await runGithub(github.drift, box, SECRETS, 'push');
     expectJob(quiet, 'success');
     expect((await readGh(ghDir)).calls.slice(-1)[0]?.args.slice(0, 2)).toEqual(['issue', 'list']);
+  });
+
+  it('drift opens an issue for a webhook RD suspended, and closes it once apply --replace repaired it', async () => {
+    const box = await sandbox(await demoManifestAt(200));
+    const ghDir = join(box.dir, '..');
+    expectJob(await runGithub(github.apply, box, SECRETS, 'push'), 'success');
+    const opportunities = box.emulator.store.snapshot().find((w) => String(w.url).endsWith('/rd/opportunity'));
+    await box.emulator.store.suspend(String(opportunities?.uuid));
+
+    const suspended = await runGithub(github.drift, box, SECRETS, 'push');
+    expectJob(suspended, 'failure');
+    let issue = (await readGh(ghDir)).state.issues.find((i) => i.title === DRIFT_TITLE);
+    expect(issue).toMatchObject({ state: 'open' });
+    expect(issue?.body).toContain('### rdhooks drift check');
+    expect(issue?.body).toContain('#### Suspended by RD Station');
+    expect(issue?.body).toContain('rdhooks apply --replace opportunities');
+
+    expectJob(await runGithub(callAction({ command: 'apply', args: '--replace opportunities' }), box, SECRETS, 'push'), 'success');
+    expectJob(await runGithub(github.drift, box, SECRETS, 'push'), 'success');
+    issue = (await readGh(ghDir)).state.issues.find((i) => i.number === issue?.number);
+    expect(issue).toMatchObject({ state: 'closed', comments: [expect.stringContaining('matches the manifest again')] });
+  });
+
+  it('drift reports a receiver that stopped answering, before RD suspends its webhook', async () => {
+    const box = await sandbox(await demoManifestAt(200));
+    expectJob(await runGithub(github.apply, box, SECRETS, 'push'), 'success');
+    await writeFile(join(box.dir, 'webhooks.yaml'), (await readFile(join(box.dir, 'webhooks.yaml'), 'utf8')).replace(/http:\/\/127\.0\.0\.1:\d+\/rd\/deals/g, `${await receiver(503)}/rd/deals`));
+    expectJob(await runGithub(github.apply, box, SECRETS, 'push'), 'success');
+    const run = await runGithub(github.drift, box, SECRETS, 'push');
+    expectJob(run, 'failure');
+    const issue = (await readGh(join(box.dir, '..'))).state.issues.find((i) => i.title === DRIFT_TITLE);
+    expect(issue?.body).toContain('#### Targets failing');
+    expect(issue?.body).toContain('answered 503');
+  });
+
+  it('a refresh token RD rotates during the job is masked and stored as the secret, never shown', async () => {
+    const box = await sandbox(await demoManifestAt(200));
+    await box.emulator.close();
+    const rotating = await startEmulator({ rotateRefreshTokens: true });
+    cleanups.push(() => rotating.close());
+    const run = await runGithub(github.drift, { ...box, emulator: rotating, env: { ...box.env, RDSTATION_API_URL: rotating.url } }, { ...SECRETS, RDHOOKS_SECRETS_TOKEN: 'secrets-writer' }, 'push');
+    const fresh = rotating.credentials.refreshToken;
+    expect(fresh).not.toBe(SECRETS.RDSTATION_REFRESH_TOKEN);
+    expect(run.step('Detect drift').outputs['refresh-token']).toBe(fresh);
+    expect(run.step('Detect drift').stderr.split('\n')).toContain(`::add-mask::${fresh}`);
+    const gh = await readGh(join(box.dir, '..'));
+    expect(gh.state.secrets).toEqual({ RDSTATION_REFRESH_TOKEN: fresh });
+    for (const i of gh.state.issues) expect(i.body).not.toContain(fresh);
   });
 
   it('a failing drift check is reported as an error, not as drift, and fails', async () => {
@@ -517,7 +596,7 @@ describe('GitLab CI', () => {
     });
 
     it('drift opens one issue and fails, updates it, and closes it after apply; errors are told apart', async () => {
-      const box = await sandbox();
+      const box = await sandbox(await demoManifestAt(200));
       fake.issues.push({ iid: 1, title: `Re: ${DRIFT_TITLE}`, description: 'unrelated', state: 'opened', notes: [] });
 
       const first = await runGitlabJob(gitlab, 'drift', box.dir, env(box));
