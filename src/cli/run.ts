@@ -25,6 +25,7 @@ const COMMANDS: readonly Entry[] = [
   { name: 'plan', command: 'plan [manifest]', describe: 'Show what apply would change in the account', load: () => import('./commands/plan.js') },
   { name: 'apply', command: 'apply [manifest]', describe: 'Converge the account to the manifest (or to a saved plan), then verify it', load: () => import('./commands/apply.js') },
   { name: 'show', command: 'show <file>', describe: 'Print a saved plan as plan would have, without network', load: () => import('./commands/show.js') },
+  { name: 'init', command: 'init', describe: 'Scaffold a repository: the manifest (from the account when it can), CI files, .gitignore', load: () => import('./commands/init.js') },
   { name: 'export', command: 'export', describe: 'Write a manifest of what the account has now', load: () => import('./commands/export.js') },
   { name: 'pin', command: 'pin [manifest]', describe: 'Write the uuids of matched webhooks into the manifest, keeping comments and layout', load: () => import('./commands/pin.js') },
   { name: 'auth', command: 'auth', describe: 'Get a refresh token for CI (auth url, then auth exchange) and check credentials (auth check)', load: () => import('./commands/auth.js') },

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rdhooks } from '../helpers/cli.js';
 
-const PAGES = ['validate', 'plan', 'apply', 'show', 'export', 'pin', 'emulator', 'auth url', 'auth exchange', 'auth check'];
+const PAGES = ['validate', 'plan', 'apply', 'show', 'init', 'export', 'pin', 'emulator', 'auth url', 'auth exchange', 'auth check'];
 
 describe('help pages', () => {
   it.each(PAGES)('rdhooks %s --help', async (command) => {
@@ -33,7 +33,7 @@ describe('help pages', () => {
 
   it('the top-level page lists every command and completion', async () => {
     const r = await rdhooks(['--help']);
-    for (const c of ['validate', 'plan', 'apply', 'show', 'export', 'pin', 'auth', 'emulator', 'completion']) expect(r.stdout).toContain(`rdhooks ${c}`);
+    for (const c of ['validate', 'plan', 'apply', 'show', 'init', 'export', 'pin', 'auth', 'emulator', 'completion']) expect(r.stdout).toContain(`rdhooks ${c}`);
   });
 });
 
