@@ -29,8 +29,8 @@ const init: CommandModule<InitOptions> = {
       .option('starter', { type: 'boolean', default: false, describe: 'Write a commented starter manifest even when credentials (or --emulator) could export the account' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite files that exist' })
       .epilogue(
-        `With credentials (${CONNECTION_READS}) or --emulator, the manifest is exported from the account, uuids pinned and ` +
-          'account: set; without, it is a commented starter. Exit codes: 0 written, 1 error (nothing is overwritten without --force).',
+        `Reads: ${CONNECTION_READS}. With credentials or --emulator, the manifest is exported from the account (uuids pinned, ` +
+          'account: set); without, it is a commented starter. Exit codes: 0 written, 1 error (nothing is overwritten without --force).',
       )
       .example('rdhooks init', 'Export the account into webhooks.yaml and add the GitHub workflows')
       .example('rdhooks init --ci gitlab --starter', 'A starter manifest and a .gitlab-ci.yml'),

@@ -24,7 +24,7 @@ const pin: CommandModule<PinOptions> = {
     sensitiveFlag(connectionFlags(y))
       .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest to pin' })
       .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 when some entry would get a uuid (and print which)' })
-      .option('update-stale', { type: 'boolean', default: false, describe: 'Also replace a pinned uuid the account no longer lists with the one webhook matching the entry by event_type and url' })
+      .option('update-stale', { type: 'boolean', default: false, describe: 'Also replace a pinned uuid the account no longer lists by the webhook matching its entry' })
       .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 pinned (or nothing to pin), 1 error, or with --check: something to pin.`)
       .example('rdhooks pin', 'Write the uuids into ./webhooks.yaml')
       .example('rdhooks pin --check', 'Fail CI when an entry is not pinned'),
