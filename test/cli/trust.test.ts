@@ -297,3 +297,46 @@ describe('flags are checked before anything is read or sent', () => {
     expect(r.stderr).not.toContain('hunter2');
   });
 });
+
+describe('the manifest names the account it is for', () => {
+  /** One emulator, two accounts; the files of the first, the credentials of either. */
+  async function twoAccounts() {
+    const { startEmulator } = await import('../../src/emulator/server.js');
+    const e = await startEmulator({ accounts: [{ name: 'Client A', seed: [A] }, { name: 'Client B', seed: [B] }] });
+    const cwd = await emptyDir();
+    const guarded = `version: 1\naccount: Client A\nwebhooks:\n  - name: a\n    event_type: WEBHOOK.CONVERTED\n    url: ${HOOKS}/a\n    include_relations: [COMPANY]\n`;
+    await writeFile(join(cwd, 'webhooks.yaml'), guarded);
+    const as = (name: string) => ({ RDSTATION_API_URL: e.url, RDSTATION_ACCESS_TOKEN: e.account(name).issueToken() });
+    return { e, cwd, guarded, as };
+  }
+
+  it('plan, apply, pin and export refuse credentials of another account, writing nothing', async () => {
+    const { e, cwd, guarded, as } = await twoAccounts();
+    try {
+      for (const args of [['plan'], ['apply', '--auto-approve'], ['pin'], ['export', '--out', 'webhooks.yaml', '--force']]) {
+        const r = await rdhooks(args, { cwd, env: as('Client B') });
+        expectExit(r, EXIT.error);
+        expect(r.stderr).toContain('error: The credentials belong to the RD Station account "Client B", but webhooks.yaml (account:) is for "Client A"; nothing was changed.');
+      }
+      expect(e.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+      expect(await readFile(join(cwd, 'webhooks.yaml'), 'utf8')).toBe(guarded);
+      expectExit(await rdhooks(['apply', '--auto-approve'], { cwd, env: as('Client A') }), EXIT.ok);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a plan saved with one account is refused with the credentials of another, on the same API', async () => {
+    const { e, cwd, as } = await twoAccounts();
+    try {
+      await writeFile(join(cwd, 'webhooks.yaml'), `version: 1\nwebhooks:\n  - event_type: WEBHOOK.CONVERTED\n    url: ${HOOKS}/a\n`);
+      expectExit(await rdhooks(['plan', '--out', 'plan.json'], { cwd, env: as('Client A') }), EXIT.ok);
+      const r = await rdhooks(['apply', '--plan', 'plan.json'], { cwd, env: as('Client B') });
+      expectExit(r, EXIT.error);
+      expect(r.stderr).toContain('it was made on the RD Station account "Client A", and these credentials belong to "Client B"');
+      expect(e.requests.filter((req) => req.method !== 'GET')).toEqual([]);
+    } finally {
+      await e.close();
+    }
+  });
+});

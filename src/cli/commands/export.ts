@@ -42,8 +42,11 @@ const exportCommand: CommandModule<ExportOptions> = {
     if (out && !o.force && existsSync(out)) {
       throw new OutputFileError(`${escapeControl(o.out ?? '')} already exists; export does not overwrite it.`, 'Pass --force to overwrite it, or choose another --out.');
     }
+    // Overwriting a manifest bound to an account (`account:`) is refused with another account's credentials.
+    const guarded = out && o.out !== undefined && o.force && existsSync(out) ? await accountOf(o.out, io) : undefined;
+    const expected = guarded === undefined ? undefined : { name: guarded, source: `${escapeControl(o.out ?? '')} (account:)` };
     const { text, listed } = await withConnection(o.connection, io, async (session) => {
-      const { account, listing } = await nameAndListing(session);
+      const { account, listing } = await nameAndListing(session, expected);
       const date = new Date().toISOString().slice(0, 10);
       return { text: renderExport(listing, { apiUrl: session.apiUrl, account, date, version: VERSION }), listed: listing.length };
     });
@@ -58,5 +61,11 @@ const exportCommand: CommandModule<ExportOptions> = {
     return 0;
   },
 };
+
+/** The `account:` of the manifest at `file`, when it loads and has one. */
+async function accountOf(file: string, io: Io): Promise<string | undefined> {
+  const { loadManifest } = await import('../../manifest/load.js');
+  return (await loadManifest(file, io.env, { cwd: io.cwd })).manifest?.account;
+}
 
 export default exportCommand;
