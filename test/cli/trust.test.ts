@@ -302,7 +302,7 @@ describe('the manifest names the account it is for', () => {
   /** One emulator, two accounts; the files of the first, the credentials of either. */
   async function twoAccounts() {
     const { startEmulator } = await import('../../src/emulator/server.js');
-    const e = await startEmulator({ accounts: [{ name: 'Client A', seed: [A] }, { name: 'Client B', seed: [B] }] });
+    const e = await startEmulator({ accounts: [{ name: 'Client A', seed: [{ ...A }] }, { name: 'Client B', seed: [{ ...B }] }] });
     const cwd = await emptyDir();
     const guarded = `version: 1\naccount: Client A\nwebhooks:\n  - name: a\n    event_type: WEBHOOK.CONVERTED\n    url: ${HOOKS}/a\n    include_relations: [COMPANY]\n`;
     await writeFile(join(cwd, 'webhooks.yaml'), guarded);
