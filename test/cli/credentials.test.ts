@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import { EXIT } from '../../src/cli/command.js';
 import { rdhooks } from '../helpers/cli.js';
+import { emulatorProcesses } from '../helpers/emulator-process.js';
 import { tempDirs } from '../helpers/tmp.js';
 import { expectExit } from '../helpers/workspace.js';
 
@@ -133,4 +134,31 @@ describe('RDSTATION_TOKEN_URL', () => {
     expectExit(r, EXIT.error);
     expect(r.stderr.split('\n')[0]).toContain('error: RDSTATION_TOKEN_URL "http://evil.example.com/token":');
   });
+});
+
+describe('rdhooks emulator --rotate-refresh-tokens --refresh-token-expiry', () => {
+  const runEmulator = emulatorProcesses();
+
+  it('rotates on every refresh (the new token saved, the old refused) and expires an unused refresh token', async () => {
+    const cwd = await folder();
+    const e = await runEmulator(['--rotate-refresh-tokens', '--refresh-token-expiry', '1'], cwd);
+    const app = { RDSTATION_API_URL: e.url, RDSTATION_CLIENT_ID: String(e.refresh.RDSTATION_CLIENT_ID), RDSTATION_CLIENT_SECRET: String(e.refresh.RDSTATION_CLIENT_SECRET) };
+    const first = String(e.refresh.RDSTATION_REFRESH_TOKEN);
+    await writeFile(join(cwd, 'token'), `${first}\n`);
+    expectExit(await rdhooks(['plan'], { cwd, env: { ...app, RDSTATION_REFRESH_TOKEN_FILE: 'token' } }), EXIT.ok);
+    const second = (await readFile(join(cwd, 'token'), 'utf8')).trim();
+    expect(second).not.toBe(first);
+
+    const stale = await rdhooks(['plan'], { cwd, env: { ...app, RDSTATION_REFRESH_TOKEN: first } });
+    expectExit(stale, EXIT.error);
+    expect(stale.stderr).toContain('INVALID_REFRESH_TOKEN');
+
+    // Unused for longer than its expiry, the saved token is refused too, with what to do.
+    await new Promise((r) => setTimeout(r, 2500));
+    const expired = await rdhooks(['plan'], { cwd, env: { ...app, RDSTATION_REFRESH_TOKEN_FILE: 'token' } });
+    expectExit(expired, EXIT.error);
+    expect(expired.stderr).toContain('INVALID_REFRESH_TOKEN');
+    expect(expired.stderr).toContain('authorize the app again');
+    expect(expired.stdout + expired.stderr).not.toContain(second);
+  }, 60_000);
 });

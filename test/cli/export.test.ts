@@ -1,50 +1,19 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BIN, rdhooks } from '../helpers/cli.js';
+import { rdhooks } from '../helpers/cli.js';
 import { apiFixturePath } from '../helpers/fixtures.js';
+import { emulatorProcesses } from '../helpers/emulator-process.js';
 import { tempDirs } from '../helpers/tmp.js';
 
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
-
+const runEmulator = emulatorProcesses();
 const freshDir = tempDirs('export');
 
 interface Manifest {
   version: number;
   webhooks: Record<string, unknown>[];
-}
-
-/** Starts `rdhooks emulator ...args` and resolves with its URL, the token it printed, and a way to stop it. */
-async function runEmulator(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' });
-  children.push(child);
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr}`)), 10_000);
-    child.stderr.on('data', (d: string) => {
-      stderr += d;
-      const url = /RDSTATION_API_URL=(\S+)/.exec(stderr)?.[1];
-      const token = /RDSTATION_ACCESS_TOKEN=(\S+)/.exec(stderr)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ url, token });
-      }
-    });
-    child.on('exit', () => reject(new Error(`emulator exited: ${stderr}`)));
-  });
-  const stop = () =>
-    new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      child.on('close', (code) => resolve({ code, stderr }));
-      child.kill('SIGTERM');
-    });
-  return { ...ready, stop, stderr: () => stderr };
 }
 
 describe('rdhooks export --emulator', () => {

@@ -340,3 +340,18 @@ describe('the manifest names the account it is for', () => {
     }
   });
 });
+
+describe('urls mean what they say', () => {
+  it('a plan right after apply shows no change for spellings a URL parser rewrites, whichever RD stores', async () => {
+    const spellings = ['HTTPS://Hooks.Example.com/a', 'https://hooks.example.com:443/b', 'https://hooks.example.com', 'https://hooks.example.com/x/../c', 'https://bücher.example/d'];
+    const manifest = `version: 1\nwebhooks:\n${spellings.map((url, i) => `  - name: w${i}\n    event_type: WEBHOOK.CONVERTED\n    url: ${url}\n`).join('')}`;
+    const { cwd, handle, cli } = await workspace([], manifest);
+    const validate = await rdhooks(['validate', '--format', 'json'], { cwd });
+    expect((JSON.parse(validate.stdout) as { code: string }[]).filter((d) => d.code === 'non-canonical-url')).toHaveLength(spellings.length);
+    expectExit(await cli(['apply', '--auto-approve']), EXIT.ok);
+    expectExit(await cli(['plan', '--detailed-exitcode']), EXIT.ok);
+    // As if RD stored each in canonical form instead: still no change.
+    for (const w of handle.store.snapshot()) await handle.store.update(String(w.uuid), { ...w, url: new URL(String(w.url)).href });
+    expectExit(await cli(['plan', '--detailed-exitcode']), EXIT.ok);
+  });
+});

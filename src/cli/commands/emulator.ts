@@ -19,6 +19,8 @@ export interface EmulatorCommandOptions {
   dropAfterCommit: number;
   validateUrls: boolean;
   tokenLifetimeSec: number;
+  rotateRefreshTokens: boolean;
+  refreshTokenExpirySec?: number;
   suspend: string[];
   debug: boolean;
 }
@@ -38,6 +40,8 @@ const emulator: CommandModule<EmulatorCommandOptions> = {
       .option('drop-after-commit', { type: 'number', default: 0, describe: 'Probability (0-1) that a write is performed, then the connection reset' })
       .option('validate-urls', { type: 'boolean', default: false, describe: 'On create, POST to the target URL and answer 401 unless it answers 2xx, as RD does' })
       .option('token-lifetime', { type: 'number', default: 86400, describe: 'Seconds an issued access token lasts' })
+      .option('rotate-refresh-tokens', { type: 'boolean', default: false, describe: "Answer every refresh with a new refresh token and revoke the old one, as RD's /oauth2/token does" })
+      .option('refresh-token-expiry', { type: 'number', describe: 'Refuse a refresh token unused for this many seconds (RD: 14 days on /oauth2/token)' })
       .option('suspend', { type: 'string', array: true, describe: 'Mark these webhook uuids suspended' })
       .epilogue('Reads nothing from the environment. Exit codes: 0 stopped by Ctrl-C, 1 could not start.')
       .example('rdhooks emulator --state emu.json', 'Run it, keeping its webhooks in emu.json')
@@ -57,6 +61,8 @@ const emulator: CommandModule<EmulatorCommandOptions> = {
       dropAfterCommit: numberFlag(argv, 'drop-after-commit', 0, probability),
       validateUrls: booleanFlag(argv, 'validate-urls'),
       tokenLifetimeSec: numberFlag(argv, 'token-lifetime', 86_400, { min: 1, max: MAX_SECONDS, unit: 'of seconds' }),
+      rotateRefreshTokens: booleanFlag(argv, 'rotate-refresh-tokens'),
+      ...(argv['refresh-token-expiry'] !== undefined ? { refreshTokenExpirySec: numberFlag(argv, 'refresh-token-expiry', 0, { min: 1, max: MAX_SECONDS, unit: 'of seconds' }) } : {}),
       suspend: listFlag(argv, 'suspend'),
       debug: booleanFlag(argv, 'debug'),
     };
@@ -83,6 +89,8 @@ const emulator: CommandModule<EmulatorCommandOptions> = {
       dropAfterCommit: o.dropAfterCommit,
       validateUrls: o.validateUrls,
       tokenLifetimeSec: o.tokenLifetimeSec,
+      rotateRefreshTokens: o.rotateRefreshTokens,
+      ...(o.refreshTokenExpirySec !== undefined ? { refreshTokenIdleExpirySec: o.refreshTokenExpirySec } : {}),
       ...(o.debug ? { logger: (line: string) => void io.stderr.write(`emulator: ${line}\n`) } : {}),
     });
     for (const uuid of o.suspend) {
