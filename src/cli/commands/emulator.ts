@@ -35,7 +35,7 @@ const emulator: CommandModule<EmulatorCommandOptions> = {
       .option('state', { type: 'string', describe: 'JSON file keeping the webhooks across restarts (written atomically)' })
       .option('seed', { type: 'string', describe: 'JSON file {"webhooks": [...]} (RD\'s list body) to start with when there is no state yet' })
       .option('latency', { type: 'number', default: 0, describe: 'Milliseconds of delay before each webhook request' })
-      .option('fail-rate', { type: 'number', default: 0, describe: 'Probability (0-1) of a 500/503 with an HTML body' })
+      .option('fail-rate', { type: 'number', default: 0, describe: 'Probability (0-1) of answering 500 or 503, an HTML page' })
       .option('rate-limit', { type: 'number', default: 0, describe: 'Webhook requests per minute before answering 429 (0: no limit)' })
       .option('drop-after-commit', { type: 'number', default: 0, describe: 'Probability (0-1) that a write is performed, then the connection reset' })
       .option('validate-urls', { type: 'boolean', default: false, describe: 'On create, POST to the target URL and answer 401 unless it answers 2xx, as RD does' })
