@@ -2,12 +2,13 @@
 import type { Argv } from 'yargs';
 import type { Manifest } from '../manifest/types.js';
 import { planAccount, type PlannedAccount } from '../reconcile/plan-account.js';
-import type { AccountSession } from '../reconcile/session.js';
+import { nameAndListing, type AccountListing } from '../reconcile/session.js';
 import type { CheckTargets } from '../reconcile/target-check.js';
 import { UserError } from '../shared/errors.js';
 import { count } from '../shared/wording.js';
 import { UsageError, type ParsedArgs } from './command.js';
-import type { Display } from './display.js';
+import { openConnection, type Connection, type ConnectionOptions } from './connection.js';
+import { loadValidManifest, type Display } from './display.js';
 import type { Io } from './io.js';
 import { listFlag } from './options.js';
 
@@ -40,12 +41,62 @@ function bad(value: unknown): never {
   throw new UsageError(`--check-targets takes no value (the targets this plan writes) or =all (every managed target), not ${String(value)}.`);
 }
 
+/** What plan and apply work on: the manifest, the open connection, and its name and listing (asked already). */
+export interface LoadedAccount {
+  manifest: Manifest;
+  session: Connection;
+  fetched: Promise<AccountListing>;
+}
+
+/** Checks a caller makes on the way: before any request (the session is open), and on the loaded manifest. */
+export interface LoadChecks {
+  beforeRequests?: (session: Connection) => void;
+  manifest?: (manifest: Manifest) => void;
+}
+
+/**
+ * Reads the manifest while the account is asked for its name and listing, so the parse and the network overlap,
+ * then runs `work`. An invalid manifest is reported first (before any connection problem) and nothing more is
+ * asked; calls already under way finish in the background: a listing is safe to abandon, and a refresh token RD
+ * rotates meanwhile is still saved.
+ */
+export async function withManifestAndAccount<T>(
+  file: string,
+  options: ConnectionOptions,
+  io: Io,
+  display: Display,
+  work: (loaded: LoadedAccount) => Promise<T>,
+  checks: LoadChecks = {},
+): Promise<T> {
+  const loading = loadValidManifest(file, io, display);
+  loading.catch(() => undefined); // awaited below, whichever way it ends
+  let session: Connection;
+  try {
+    session = await openConnection(options, io);
+  } catch (err) {
+    await loading;
+    throw err;
+  }
+  try {
+    checks.beforeRequests?.(session);
+    const fetched = nameAndListing(session);
+    fetched.catch(() => undefined); // awaited by planAccount; abandoned when the manifest is invalid
+    const { manifest } = await loading;
+    checks.manifest?.(manifest);
+    return await work({ manifest, session, fetched });
+  } finally {
+    await session.close();
+  }
+}
+
 /** Lists the account once and plans; what makes a plan impossible is printed, then thrown as a UserError. */
-export async function planOrExplain(manifest: Manifest, session: AccountSession, io: Io, display: Display, planning: PlanningOptions): Promise<PlannedAccount> {
+export async function planOrExplain(loaded: LoadedAccount, io: Io, display: Display, planning: PlanningOptions): Promise<PlannedAccount> {
   const { readReplacements } = await import('./ledger.js');
+  const { manifest, session, fetched } = loaded;
   const result = await planAccount({
     manifest,
     session,
+    fetched,
     ...planning,
     replaced: await readReplacements(io),
     onListed: (n) => void io.stderr.write(`Listed ${count(n, 'webhook')}.\n`),

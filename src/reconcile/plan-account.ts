@@ -3,7 +3,7 @@ import type { Manifest } from '../manifest/types.js';
 import { planWebhooks, type PlanRequest } from '../plan/plan.js';
 import type { Plan, PlanError } from '../plan/types.js';
 import type { RemoteWebhook } from '../shared/webhook.js';
-import { nameAndListing, type AccountSession } from './session.js';
+import { checkAccount, nameAndListing, type AccountListing, type AccountSession } from './session.js';
 import { failingTargets, targetsToCheck, type CheckTargets, type TargetProbe } from './target-check.js';
 
 /** A plan and the listing it was made from (apply compares the account against it before writing). */
@@ -28,6 +28,11 @@ export interface PlanAccountOptions {
   checkTargets?: CheckTargets;
   /** The prober; the real one (src/targets) by default. */
   probe?: TargetProbe;
+  /**
+   * The account's name and listing, when the caller started asking for them already (while the manifest was being
+   * read, so the network and the parse overlap); asked now otherwise.
+   */
+  fetched?: Promise<AccountListing>;
   /** Called once the account is listed, with how many webhooks it has (progress for the terminal). */
   onListed?: (count: number) => void;
   /** Called before targets are probed, with how many. */
@@ -42,7 +47,8 @@ export interface PlanAccountOptions {
 export async function planAccount(options: PlanAccountOptions): Promise<PlanAccountResult> {
   const { manifest, session } = options;
   const expected = manifest.account === undefined ? undefined : { name: manifest.account, source: `${manifest.path} (account:)` };
-  const { account, listing } = await nameAndListing(session, expected);
+  const { account, listing } = await (options.fetched ?? nameAndListing(session));
+  checkAccount(account, expected);
   options.onListed?.(listing.length);
   const request: PlanRequest = { replace: options.replace ?? [], target: options.target ?? [], ...(options.replaced ? { replaced: options.replaced } : {}) };
   const plan = (extra: Partial<PlanRequest> = {}) => planWebhooks(manifest, listing, { apiUrl: session.apiUrl, account }, { ...request, ...extra });

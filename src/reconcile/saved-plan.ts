@@ -3,6 +3,7 @@
  * manifest the plan names against the account as it is now, and writes only when that fresh plan is exactly the
  * saved one; what the file says about safety, or anything else, is never believed.
  */
+import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { canonicalJson } from '../plan/fingerprint.js';
@@ -87,6 +88,12 @@ export function checkSavedPlanTarget(saved: Plan, file: string, apiUrl: string):
   if (saved.remote.api_url !== apiUrl) {
     throw new SavedPlanError(`${escapeControl(file)} was made against ${saved.remote.api_url}, not ${apiUrl}; nothing was changed.`, REPLAN_HINT);
   }
+}
+
+/** The manifest file must hash as the plan says: checked on its bytes, before anything else is done. */
+export async function checkSavedManifestFile(saved: Plan, file: string, cwd: string): Promise<void> {
+  const bytes = await readRegularFile(resolve(cwd, saved.manifest.path), MAX_SAVED_PLAN_BYTES).catch(() => undefined);
+  if (bytes !== undefined) checkSavedManifest(saved, file, createHash('sha256').update(bytes).digest('hex'));
 }
 
 /** The manifest must be byte for byte the one the plan was made from. */

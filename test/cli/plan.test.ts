@@ -132,7 +132,7 @@ describe('rdhooks plan', () => {
     expect(emulator.requests).toHaveLength(2);
   });
 
-  it('refuses an invalid manifest before calling the API', async () => {
+  it('refuses an invalid manifest, having made no call but reads (listing overlaps the parse, and is abandoned)', async () => {
     await resetAccount([]);
     const cwd = await dirWith({ 'webhooks.yaml': 'version: 1\nwebhooks:\n  - event_typ: WEBHOOK.CONVERTED\n    url: https://hooks.example.com/a\n' });
     const r = await rdhooks(['plan'], { cwd, env: env() });
@@ -141,7 +141,15 @@ describe('rdhooks plan', () => {
     expect(r.stderr).toContain('webhooks.yaml:3:5: error:');
     expect(r.stderr).toContain('event_type');
     expect(r.stderr).toContain('error: webhooks.yaml is not a valid manifest (');
-    expect(emulator.requests).toEqual([]);
+    expect(emulator.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+  });
+
+  it('reports an invalid manifest before missing credentials', async () => {
+    const cwd = await dirWith({ 'webhooks.yaml': 'version: 1\nwebhooks:\n  - event_typ: WEBHOOK.CONVERTED\n    url: https://hooks.example.com/a\n' });
+    const r = await rdhooks(['plan'], { cwd, env: { RDSTATION_API_URL: emulator.url } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: webhooks.yaml is not a valid manifest (');
+    expect(r.stderr).not.toContain('No RD Station credentials');
   });
 
   it('reports a plan the API would refuse, naming both entries, and changes nothing', async () => {

@@ -3,10 +3,10 @@ import type { Argv } from 'yargs';
 import type { ApplyOutcome } from '../../reconcile/apply-plan.js';
 import type { Plan } from '../../plan/types.js';
 import { UserError } from '../../shared/errors.js';
-import { parsePlanningArgs, planningFlags, planOrExplain, type PlanningOptions } from '../account.js';
+import { parsePlanningArgs, planningFlags, planOrExplain, withManifestAndAccount, type PlanningOptions } from '../account.js';
 import { EXIT, UsageError, type CommandModule, type ParsedArgs } from '../command.js';
-import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
-import { appendSummary, loadValidManifest, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display } from '../display.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, type ConnectionOptions } from '../connection.js';
+import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, numberFlag, stringFlag } from '../options.js';
 import { confirmOnTerminal, progressPrinter, withInterrupts } from '../terminal.js';
@@ -73,16 +73,18 @@ const apply: CommandModule<ApplyOptions> = {
   async run(o: ApplyOptions, io: Io): Promise<number> {
     const saved = await import('../../reconcile/saved-plan.js');
     const savedPlan = o.planFile === undefined ? undefined : await saved.readSavedPlan(o.planFile, io.cwd);
-    const manifestPath = savedPlan && o.planFile ? await saved.savedPlanManifest(savedPlan, o.planFile, io.cwd, o.manifest) : (o.manifest ?? DEFAULTS.manifest);
-    const { manifest } = await loadValidManifest(manifestPath, io, o.display);
-    if (savedPlan && o.planFile) saved.checkSavedManifest(savedPlan, o.planFile, manifest.sha256);
+    const file = o.planFile;
+    const manifestPath = savedPlan && file ? await saved.savedPlanManifest(savedPlan, file, io.cwd, o.manifest) : (o.manifest ?? DEFAULTS.manifest);
+    // A saved plan applies only to its own manifest, unchanged, and its own API: checked before any request.
+    const checks = savedPlan && file ? { beforeRequests: (s: { apiUrl: string }) => saved.checkSavedPlanTarget(savedPlan, file, s.apiUrl), manifest: (m: { sha256: string }) => saved.checkSavedManifest(savedPlan, file, m.sha256) } : {};
+    if (savedPlan && file) await saved.checkSavedManifestFile(savedPlan, file, io.cwd);
 
-    return withConnection(o.connection, io, async (session) => {
-      if (savedPlan && o.planFile) saved.checkSavedPlanTarget(savedPlan, o.planFile, session.apiUrl);
+    return withManifestAndAccount(manifestPath, o.connection, io, o.display, async (loaded) => {
+      const { manifest, session } = loaded;
       // A saved plan is re-derived with what it was asked (--replace, --target), not with flags given now.
       const planning = savedPlan ? { ...o.planning, replace: savedPlan.request.replace, target: savedPlan.request.target } : o.planning;
-      const planned = await planOrExplain(manifest, session, io, o.display, planning);
-      if (savedPlan && o.planFile) saved.checkSavedPlan(savedPlan, planned.plan, o.planFile);
+      const planned = await planOrExplain(loaded, io, o.display, planning);
+      if (savedPlan && file) saved.checkSavedPlan(savedPlan, planned.plan, file);
       io.stdout.write(await renderPlanAs(planned.plan, o.format, o.display, io));
 
       const { applyPlan } = await import('../../reconcile/apply-plan.js');
@@ -111,7 +113,7 @@ const apply: CommandModule<ApplyOptions> = {
       );
       progress.end();
       return report(outcome, planned.plan, o, io);
-    });
+    }, checks);
   },
 };
 

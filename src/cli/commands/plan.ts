@@ -1,9 +1,9 @@
 /** `rdhooks plan [MANIFEST]`: list the account once, diff it against the manifest, print the plan. */
 import type { Argv } from 'yargs';
-import { parsePlanningArgs, planningFlags, planOrExplain, type PlanningOptions } from '../account.js';
+import { parsePlanningArgs, planningFlags, planOrExplain, withManifestAndAccount, type PlanningOptions } from '../account.js';
 import type { CommandModule, ParsedArgs } from '../command.js';
-import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
-import { appendSummary, loadValidManifest, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
+import { CONNECTION_READS, connectionFlags, parseConnectionArgs, type ConnectionOptions } from '../connection.js';
+import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, stringFlag } from '../options.js';
 
@@ -55,8 +55,7 @@ const plan: CommandModule<PlanOptions> = {
   },
 
   async run(o: PlanOptions, io: Io): Promise<number> {
-    const { manifest } = await loadValidManifest(o.manifest, io, o.display);
-    const { plan: made } = await withConnection(o.connection, io, (session) => planOrExplain(manifest, session, io, o.display, o.planning));
+    const { plan: made } = await withManifestAndAccount(o.manifest, o.connection, io, o.display, (loaded) => planOrExplain(loaded, io, o.display, o.planning));
     io.stdout.write(await renderPlanAs(made, o.format, { ...o.display, drift: o.drift }, io));
     if (o.out !== undefined) {
       const { writeSavedPlan } = await import('../../reconcile/saved-plan.js');
