@@ -8,32 +8,8 @@ import type { RemoteWebhook } from '../../src/shared/webhook.js';
 import { aWebhook, uuidFor } from '../builders.js';
 import { BIN, rdhooks } from '../helpers/cli.js';
 import { emulatorWith, writeCalls } from '../helpers/emulator.js';
+import { A, B, HOOKS, LEGACY, MANIFEST, PROMPT, WEBHOOKS } from '../helpers/account.js';
 import { expectExit, memoryIo, workspaces } from '../helpers/workspace.js';
-
-const HOOKS = 'https://hooks.example.com';
-const PROMPT = "Apply these changes? Only 'yes' is accepted:";
-const WEBHOOKS = '/integrations/webhooks';
-
-/** The account most tests start from: a and b (managed, both about to change), and one unmanaged webhook. */
-const A = aWebhook({ url: `${HOOKS}/a` });
-const B = aWebhook({ url: `${HOOKS}/b`, event_type: 'WEBHOOK.MARKED_OPPORTUNITY' });
-const LEGACY = aWebhook({ url: 'https://legacy.example.com/x', event_type: 'crm_deal_created' });
-
-/** One create (c), two updates (a, b), no delete; LEGACY stays unmanaged. */
-const MANIFEST = `version: 1
-webhooks:
-  - name: a
-    event_type: WEBHOOK.CONVERTED
-    url: ${HOOKS}/a
-    include_relations: [COMPANY]
-  - name: b
-    event_type: WEBHOOK.MARKED_OPPORTUNITY
-    url: ${HOOKS}/b
-    include_relations: [CONTACT_FUNNEL]
-  - name: c
-    event_type: crm_deal_created
-    url: ${HOOKS}/c
-`;
 
 const workspace = workspaces('apply');
 

@@ -3,29 +3,13 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, runCli } from '../../src/cli/run.js';
-import { aWebhook } from '../builders.js';
 import { rdhooks } from '../helpers/cli.js';
 import { writeCalls } from '../helpers/emulator.js';
+import { A, B, HOOKS, MANIFEST as BASE, PROMPT, WEBHOOKS } from '../helpers/account.js';
 import { expectExit, memoryIo, workspaces } from '../helpers/workspace.js';
 
-const HOOKS = 'https://hooks.example.com';
-const WEBHOOKS = '/integrations/webhooks';
-const PROMPT = "Apply these changes? Only 'yes' is accepted:";
-const A = aWebhook({ url: `${HOOKS}/a` });
-const B = aWebhook({ url: `${HOOKS}/b`, event_type: 'WEBHOOK.MARKED_OPPORTUNITY' });
-const MANIFEST = `version: 1
-webhooks:
-  - name: a
-    event_type: WEBHOOK.CONVERTED
-    url: ${HOOKS}/a
-    include_relations: [COMPANY]
-  - name: b
-    event_type: WEBHOOK.MARKED_OPPORTUNITY
-    url: ${HOOKS}/b
-  - name: c
-    event_type: crm_deal_created
-    url: ${HOOKS}/c
-`;
+/** Updates a, creates c; b is as the account has it. */
+const MANIFEST = BASE.replace('    include_relations: [CONTACT_FUNNEL]\n', '');
 
 const workspace = workspaces('terraform');
 const setup = (manifest = MANIFEST) => workspace([A, B], manifest);

@@ -13,28 +13,11 @@ import { aWebhook } from '../builders.js';
 import { BIN, rdhooks } from '../helpers/cli.js';
 import { writeCalls } from '../helpers/emulator.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { A, B, HOOKS, LEGACY, MANIFEST as BASE, PROMPT } from '../helpers/account.js';
 import { expectExit, memoryIo, workspaces } from '../helpers/workspace.js';
 
-const HOOKS = 'https://hooks.example.com';
-const PROMPT = "Apply these changes? Only 'yes' is accepted:";
-const A = aWebhook({ url: `${HOOKS}/a` });
-const B = aWebhook({ url: `${HOOKS}/b`, event_type: 'WEBHOOK.MARKED_OPPORTUNITY' });
-const LEGACY = aWebhook({ url: 'https://legacy.example.com/x', event_type: 'crm_deal_created' });
-/** Updates a and b, creates c; LEGACY is unmanaged. */
-const MANIFEST = `version: 1
-webhooks:
-  - name: a
-    event_type: WEBHOOK.CONVERTED
-    url: ${HOOKS}/a
-    include_relations: [COMPANY]
-  - name: b
-    event_type: WEBHOOK.MARKED_OPPORTUNITY
-    url: ${HOOKS}/b
-    include_relations: [CONTACT_FUNNEL]
-  - name: c
-    event_type: crm_deal_created
-    url: ${HOOKS}/c?token=s3cret-token-value
-`;
+/** Updates a and b, creates c (its target URL carrying a secret); LEGACY is unmanaged. */
+const MANIFEST = BASE.replace(`url: ${HOOKS}/c\n`, `url: ${HOOKS}/c?token=s3cret-token-value\n`);
 
 const workspace = workspaces('trust');
 const emptyDir = tempDirs('trust-empty');
