@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-/** The rdhooks entry point: parses argv with yargs, lazy-loads the command, turns errors into exit codes. */
-import { EXIT, runCli } from './run.js';
+/**
+ * The rdhooks entry point: answers a bare `--version` at once; anything else loads the command table (run.ts),
+ * which parses argv with yargs, lazy-loads the command and turns errors into exit codes.
+ */
+import { VERSION } from '../shared/version.js';
 
 // A reader that stops early (`rdhooks plan | head`) closes the pipe: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,7 +13,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runCli(process.argv.slice(2));
-process.exitCode = code;
-// After an interrupt, leave now: a request still in flight (a verification listing) must not hold the exit.
-if (code === EXIT.interrupted) process.exit(code);
+const args = process.argv.slice(2);
+// Start-up is the whole of `--version`: it is answered before the command table and its imports load.
+if (args.length === 1 && args[0] === '--version') process.stdout.write(`${VERSION}\n`);
+else void start(args);
+
+/** Runs a command; no top-level await, so nothing that imports this module waits on it. */
+async function start(argv: string[]): Promise<void> {
+  const { EXIT, runCli } = await import('./run.js');
+  const code = await runCli(argv);
+  process.exitCode = code;
+  // After an interrupt, leave now: a request still in flight (a verification listing) must not hold the exit.
+  if (code === EXIT.interrupted) process.exit(code);
+}
