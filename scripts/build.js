@@ -20,7 +20,8 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -31,18 +32,11 @@ const require = createRequire(import.meta.url);
 /** The entries and where they land (package.json "bin" and "exports"). */
 export const ENTRIES = { 'cli/main': 'src/cli/main.ts', 'lib/index': 'src/lib/index.ts', 'lib/emulator': 'src/lib/emulator.ts' };
 
-/**
- * esbuild's options for dist/: the CLI, and the library, built apart so that neither entry's chunks are cut to fit
- * the other's. With `metafile`, a test can check what each entry loads (test/package/bundle.test.ts).
- */
-export async function bundleOptions() {
-  const common = {
+/** What every part of dist/ is built with. */
+async function commonOptions() {
+  return {
     absWorkingDir: ROOT,
-    outdir: 'dist',
-    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
     // Whitespace and syntax only: identifiers keep their names, so profiles (bench/profile-summary.js) and stack
@@ -52,34 +46,115 @@ export async function bundleOptions() {
     legalComments: 'eof',
     metafile: true,
     logLevel: 'warning',
+    define: { RDHOOKS_VERSION: JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version) },
     // yaml's ES module build (its "browser" one: no CommonJS wrappers, so it is scope-hoisted and tree-shaken),
     // made to behave as its node build does by yamlPatches().
-    alias: { yaml: join(dirname(require.resolve('yaml/package.json')), 'browser/index.js') },
-    plugins: [builtinRequire(), precompiledValidator(await validatorCode()), lazyStringWidth(), yargsPatches(), yamlPatches()],
+    alias: { yaml: YAML_ESM },
+    plugins: [builtins(), precompiledValidator(await validatorCode()), lazyStringWidth(), yargsPatches(), yamlPatches()],
   };
+}
+
+const YAML_ESM = join(dirname(require.resolve('yaml/package.json')), 'browser/index.js');
+
+/**
+ * Builds dist/ (with `write: false`, only computes it) and resolves to esbuild's results: the vendor scripts,
+ * the CLI (whose yargs and yaml are those scripts) and the library, each with its metafile (what each output
+ * holds and imports: test/package/bundle.test.ts reads it).
+ */
+export async function bundle({ write = true } = {}) {
+  const common = await commonOptions();
+  const vendor = await esbuild.build({
+    ...common,
+    // CommonJS in a function of (module, exports, the file's URL), which src/shared/script-cache.ts compiles as a
+    // classic script: V8 can cache those, and node 20 caches no ES module.
+    entryPoints: [
+      { in: require.resolve('yargs'), out: 'yargs' },
+      { in: YAML_ESM, out: 'yaml' },
+    ],
+    outdir: 'dist/vendor',
+    entryNames: '[name]-[hash]',
+    format: 'cjs',
+    // Less source to read on every start (V8 needs it beside the cache); bench/profile-summary.js names the owner.
+    minifyIdentifiers: true,
+    define: { ...common.define, 'import.meta.url': '__scriptUrl' },
+    banner: { js: '(function (module, exports, __scriptUrl) {' },
+    footer: { js: '})' },
+    write,
+  });
+  const scripts = vendorScripts(vendor);
+  const split = { ...common, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', splitting: true, format: 'esm', write };
   const entries = (names) => names.map((out) => ({ in: ENTRIES[out], out }));
-  return [
-    { ...common, entryPoints: entries(['cli/main']) },
-    { ...common, entryPoints: entries(['lib/index', 'lib/emulator']) },
-  ];
+  const cli = await esbuild.build({ ...split, entryPoints: entries(['cli/main']), plugins: [scripts, ...common.plugins] });
+  // The library loads yargs and yaml as modules: a library's host process is no place to write caches.
+  const lib = await esbuild.build({ ...split, entryPoints: entries(['lib/index', 'lib/emulator']) });
+  return { vendor, cli, lib };
 }
 
 /**
- * `require('events')` in a bundled CommonJS package (yaml, got's http2-wrapper…) as the module itself, through
- * process.getBuiltinModule: an ESM bundle has no `require`, and giving every chunk one (createRequire) costs each
- * chunk's start.
+ * `import … from 'yargs'` (and 'yaml') in the CLI: a module that loads dist/vendor/yargs-HASH.js through the
+ * code cache and exports what it exports. The names are read from the built script itself.
  */
-function builtinRequire() {
+function vendorScripts(vendor) {
+  const outputs = Object.entries(vendor.metafile.outputs).filter(([, o]) => o.entryPoint);
+  const byName = new Map(
+    outputs.map(([out]) => {
+      const file = join(ROOT, out);
+      const text = vendor.outputFiles?.find((f) => f.path === file)?.text ?? readFileSync(file, 'utf8');
+      const module = { exports: {} };
+      new Script(text, { filename: file }).runInThisContext()(module, module.exports, pathToFileURL(file).href);
+      const name = basename(out).replace(/-[A-Z0-9]+\.js$/, '');
+      return [name, { file: basename(out), names: Object.keys(module.exports).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)) }];
+    }),
+  );
+  const cache = join(ROOT, 'src/shared/script-cache.ts');
   return {
-    name: 'builtin-require',
+    name: 'vendor-scripts',
     setup(build) {
-      build.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) =>
-        args.kind === 'require-call' && isBuiltin(args.path) ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-require' } : undefined,
-      );
+      build.onResolve({ filter: /^(yargs|yaml)$/ }, (args) => ({ path: args.path, namespace: 'vendor-script' }));
+      build.onLoad({ filter: /.*/, namespace: 'vendor-script' }, (args) => {
+        const { file, names } = byName.get(args.path);
+        const lines = [
+          `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
+          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir());`,
+          ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`)),
+        ];
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: ROOT };
+      });
+    },
+  };
+}
+
+/**
+ * Node's own modules through process.getBuiltinModule. An ESM bundle has no `require` for the CommonJS packages in
+ * it (yaml's, got's http2-wrapper…), and giving every chunk one (createRequire) costs each chunk's start. And an
+ * `import { readFileSync } from 'node:fs'` makes node build the module's whole namespace, running every lazy
+ * getter (node:fs loads its streams, node:crypto its webcrypto): here each import reads only the names it uses.
+ */
+function builtins() {
+  const identifier = /^[A-Za-z_$][\w$]*$/;
+  return {
+    name: 'builtins',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
+        if (!isBuiltin(args.path) || (args.kind !== 'require-call' && args.kind !== 'import-statement')) return undefined;
+        const path = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+        return { path, namespace: args.kind === 'require-call' ? 'builtin-require' : 'builtin-import', sideEffects: false };
+      });
       build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
-        contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
+        contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
         loader: 'js',
       }));
+      build.onLoad({ filter: /.*/, namespace: 'builtin-import' }, (args) => {
+        const names = Object.keys(require(args.path)).filter((n) => identifier.test(n) && n !== 'default');
+        // A pure call per name: the bundler drops the names nothing imports, and with them their getters.
+        const lines = [
+          `const __builtin = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+          'const __get = (name) => __builtin[name];',
+          'export default __builtin;',
+          ...names.map((n) => `export const ${n} = /* @__PURE__ */ __get(${JSON.stringify(n)});`),
+        ];
+        return { contents: lines.join('\n'), loader: 'js' };
+      });
     },
   };
 }
@@ -157,7 +232,14 @@ function yargsPatches() {
         loader: 'js',
       }));
       build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => ({
-        contents: patch(args.path, readFileSync(args.path, 'utf8'), "resolve(__dirname, '../../../locales')", "fileURLToPath(new URL('../locales', import.meta.url))"),
+        contents: [
+          ["resolve(__dirname, '../../../locales')", "fileURLToPath(new URL('../locales', import.meta.url))"],
+          // Only commandDir() and config `extends` use it, and rdhooks neither: made when first called, not at import.
+          [
+            'const require = createRequire(import.meta.url);',
+            'let realRequire;\nconst require = Object.assign((id) => (realRequire ??= createRequire(import.meta.url))(id), { resolve: (id, options) => (realRequire ??= createRequire(import.meta.url)).resolve(id, options) });',
+          ],
+        ].reduce((text, [from, to]) => patch(args.path, text, from, to), readFileSync(args.path, 'utf8')),
         loader: 'js',
       }));
     },
@@ -203,7 +285,7 @@ async function main() {
     tsc.on('error', reject);
     tsc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: tsc exited ${code}`))));
   });
-  for (const options of await bundleOptions()) await esbuild.build(options);
+  await bundle();
   cpSync(join(dirname(require.resolve('yargs/package.json')), 'locales'), join(DIST, 'locales'), { recursive: true });
   await declarations;
 }

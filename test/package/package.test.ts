@@ -45,16 +45,17 @@ describe('npm pack', () => {
       'dist/lib/emulator.js',
       ...(await filesUnder('dist/locales')),
     ].sort();
-    // The chunks the bundler split the code into: named by content, so checked by form and by being complete.
-    const chunks = repo.packed.files.filter((f) => f.startsWith('dist/chunks/'));
+    // The chunks the bundler split the code into, and the CLI's yargs and yaml scripts: named by their content, so
+    // checked by form and by being complete.
+    const chunks = repo.packed.files.filter((f) => f.startsWith('dist/chunks/') || f.startsWith('dist/vendor/'));
     expect(repo.packed.files.filter((f) => !chunks.includes(f))).toEqual(expected);
-    expect(chunks.length).toBeGreaterThan(0);
-    for (const f of chunks) expect(f).toMatch(/^dist\/chunks\/[a-z0-9-]+-[A-Z0-9]{8}\.js$/);
-    // Every module a shipped bundle imports, statically or lazily, ships too.
+    expect(chunks.filter((f) => f.startsWith('dist/vendor/')).map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, ''))).toEqual(['dist/vendor/yaml', 'dist/vendor/yargs']);
+    for (const f of chunks) expect(f).toMatch(/^dist\/(chunks|vendor)\/[a-z0-9-]+-[A-Z0-9]{8}\.js$/);
+    // Every module or script a shipped bundle loads, statically or lazily, ships too.
     const installed = join(repo.dir, 'node_modules', 'rdhooks');
     for (const f of repo.packed.files.filter((x) => x.endsWith('.js'))) {
       const text = await readFile(join(installed, f), 'utf8');
-      for (const m of text.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)) {
+      for (const m of text.matchAll(/(?:from|import\(|new URL\()\s*"(\.{1,2}\/[^"]+\.js)"/g)) {
         expect(repo.packed.files).toContain(join(dirname(f), m[1] ?? ''));
       }
     }
