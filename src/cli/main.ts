@@ -4,6 +4,7 @@
  * which parses argv with yargs, lazy-loads the command and turns errors into exit codes.
  */
 import { writeSync } from 'node:fs';
+import { Module } from 'node:module';
 import { VERSION } from '../shared/version.js';
 
 const args = process.argv.slice(2);
@@ -25,11 +26,23 @@ function printVersion(): void {
 async function start(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stdout);
   quietOnClosedPipe(process.stderr);
+  enableCompileCache();
   const { EXIT, runCli } = await import('./run.js');
   const code = await runCli(argv);
   process.exitCode = code;
   // After an interrupt, leave now: a request still in flight (a verification listing) must not hold the exit.
   if (code === EXIT.interrupted) process.exit(code);
+}
+
+/**
+ * Node 22.1 and later keep the compiled chunks in their compile cache (NODE_COMPILE_CACHE, or the temporary
+ * directory); node 20 has none for ES modules, and yargs and yaml carry their own (src/shared/script-cache.ts).
+ * RDHOOKS_CODE_CACHE=0 turns both off.
+ */
+function enableCompileCache(): void {
+  // The module itself is its Module export: `enableCompileCache` is one of its statics where node has it.
+  const { enableCompileCache: enable } = Module as unknown as { enableCompileCache?: () => unknown };
+  if (process.env.RDHOOKS_CODE_CACHE !== '0') enable?.();
 }
 
 /** A reader that stops early (`rdhooks plan | head`) closes the pipe: that is not an error worth a stack trace. */
