@@ -25,7 +25,7 @@ const pending: (() => void)[] = [];
 export function loadScript(url: URL, cacheDir: string | undefined): unknown {
   const path = fileURLToPath(url);
   const source = readFileSync(path, 'utf8');
-  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${process.version}-${process.arch}.cache`);
+  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${variant()}.cache`);
   const cachedData = cacheFile === undefined ? undefined : readOrNothing(cacheFile);
   const script = new Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
@@ -35,6 +35,17 @@ export function loadScript(url: URL, cacheDir: string | undefined): unknown {
   const module = { exports: {} as unknown };
   (script.runInThisContext() as Factory)(module, module.exports, url.href);
   return module.exports;
+}
+
+/**
+ * What else decides whether V8 takes a cache: its version and, through the flags, node's options. A profiling run
+ * (`node --cpu-prof`) gets a cache of its own rather than replacing, and being replaced by, the usual one.
+ */
+function variant(): string {
+  const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  let hash = 5381;
+  for (let i = 0; i < options.length; i++) hash = ((hash * 33) ^ options.charCodeAt(i)) >>> 0;
+  return `${process.version}-${process.arch}${options ? `-${hash.toString(36)}` : ''}`;
 }
 
 /** Writes the caches loadScript found missing or stale (it runs on exit by itself); never throws. */
@@ -89,10 +100,11 @@ function writeCache(file: string, data: Buffer): void {
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, data);
   renameSync(temporary, file);
-  // yaml-2WQJ4A.js.v20.20.2-x64.cache: other hashes of "yaml-" are older builds.
+  // yaml-2WQJ4A.js.v20.20.2-x64.cache: a "yaml-" script of another hash is an older build.
   const name = basename(file);
-  const script = name.slice(0, name.lastIndexOf('-', name.indexOf('.js.')) + 1);
+  const build = name.slice(0, name.indexOf('.js.') + 4);
+  const script = build.slice(0, build.lastIndexOf('-') + 1);
   for (const other of readdirSync(dir)) {
-    if (script && other !== name && other.startsWith(script) && other.endsWith('.cache')) rmSync(join(dir, other), { force: true });
+    if (script && other.startsWith(script) && !other.startsWith(build) && other.endsWith('.cache')) rmSync(join(dir, other), { force: true });
   }
 }
