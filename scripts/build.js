@@ -50,7 +50,7 @@ async function commonOptions() {
     // yaml's ES module build (its "browser" one: no CommonJS wrappers, so it is scope-hoisted and tree-shaken),
     // made to behave as its node build does by yamlPatches().
     alias: { yaml: YAML_ESM },
-    plugins: [builtins(), precompiledValidator(await validatorCode()), lazyStringWidth(), yargsPatches(), yamlPatches()],
+    plugins: [builtins(), precompiledValidator(await validatorCode()), lazyStringWidth(), yargsPatches(), yamlPatches(), http2WrapperPatches()],
   };
 }
 
@@ -240,6 +240,28 @@ function yargsPatches() {
             'let realRequire;\nconst require = Object.assign((id) => (realRequire ??= createRequire(import.meta.url))(id), { resolve: (id, options) => (realRequire ??= createRequire(import.meta.url)).resolve(id, options) });',
           ],
         ].reduce((text, [from, to]) => patch(args.path, text, from, to), readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * http2-wrapper (got's) makes a TLS socket when it is imported, to find node's JSStreamSocket class: that builds
+ * a TLS context with every root certificate, tens of milliseconds, on every run of a command that calls the API,
+ * over plain http too. Only its HTTP/2 proxies use the class: it is found on their first use instead.
+ */
+function http2WrapperPatches() {
+  return {
+    name: 'http2-wrapper-patches',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]http2-wrapper[\\/]source[\\/]utils[\\/]js-stream-socket\.js$/ }, (args) => ({
+        contents: patch(
+          args.path,
+          readFileSync(args.path, 'utf8'),
+          'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\nmodule.exports = JSStreamSocket;',
+          'let JSStreamSocket;\n\nmodule.exports = function (...args) {\n\tJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\treturn new JSStreamSocket(...args);\n};',
+        ),
         loader: 'js',
       }));
     },
