@@ -5,16 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** Where a frame's code lives: a node_modules package, a dist/ file, node itself, or V8 (GC, program…). */
+/**
+ * Where a frame's code lives: a node_modules package, a package bundled into dist/vendor/ (as `yaml (bundled)`),
+ * rdhooks' own dist/ code, node itself, or V8 (GC, program…).
+ */
 export function ownerOf(url) {
   if (!url) return '(v8)';
+  const vendor = /\/dist\/vendor\/([a-z0-9-]+)-[A-Z0-9]+\.js$/.exec(url);
+  if (vendor) return `${vendor[1]} (bundled)`;
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const dist = url.indexOf('/dist/');
-  if (dist >= 0) return `rdhooks ${url.slice(dist + 1)}`;
+  if (dist >= 0) return /\/dist\/(chunks|cli|lib)\//.test(url) ? 'rdhooks' : `rdhooks ${url.slice(dist + 1)}`;
   if (url.startsWith('node:')) return 'node (internal)';
   return url;
 }

@@ -8,16 +8,22 @@ import type { CST, Document } from 'yaml';
 import { YAML_PARSE_OPTIONS } from '../shared/yaml.js';
 import { MAX_DEPTH } from './limits.js';
 
-/** The first document of the text, or the offset of the first collection nested past MAX_DEPTH. */
-export type Composed = { doc: Document.Parsed; tooDeep?: undefined } | { doc?: undefined; tooDeep: number };
+/**
+ * The first document of the text, and whether its text has an alias (`*name`; when false, none of its nodes is
+ * one, so nothing needs resolving), or the offset of the first collection nested past MAX_DEPTH.
+ */
+export type Composed = { doc: Document.Parsed; aliases: boolean; tooDeep?: undefined } | { doc?: undefined; tooDeep: number };
 
 /** Parses `text` as `parseDocument` does with YAML_PARSE_OPTIONS (a second document is an error), bounded. */
 export function composeBounded(text: string, lineCounter: LineCounter): Composed {
   const parser = new Parser(lineCounter.addNewLine);
   let tooDeep: number | undefined;
+  let aliases = false;
   function* tokens(): Generator<CST.Token> {
     lineCounter.addNewLine(0);
     for (const lexeme of new Lexer().lex(text)) {
+      // An alias is lexed as one token starting with "*" (a block scalar's text may start so too: harmless).
+      if (lexeme.charCodeAt(0) === 42) aliases = true;
       yield* parser.next(lexeme);
       // The stack also holds the document and scalars being read: only collections count.
       if (parser.stack.length > MAX_DEPTH) {
@@ -41,7 +47,7 @@ export function composeBounded(text: string, lineCounter: LineCounter): Composed
   }
   if (tooDeep !== undefined) return { tooDeep };
   // compose(…, forceDoc) yields a document even for empty text.
-  return { doc: doc! };
+  return { doc: doc!, aliases };
 }
 
 function isCollection(token: CST.Token): boolean {

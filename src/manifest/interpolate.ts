@@ -75,24 +75,59 @@ export function interpolate(input: string, env: NodeJS.ProcessEnv): { value: str
   return { value: out + input.slice(i), problems };
 }
 
-/** `interpolate` applied to every string value (not key) of a plain data tree; returns a new tree. */
+/**
+ * `interpolate` applied to every string value (not key) of a plain data tree. Returns a tree that shares every
+ * part no reference changed with `value` (most manifests have few references), so `value` must not be changed
+ * afterwards.
+ */
 export function interpolateTree(
   value: unknown,
   env: NodeJS.ProcessEnv,
 ): { value: unknown; problems: (InterpolationProblem & { path: Path })[] } {
   const problems: (InterpolationProblem & { path: Path })[] = [];
-  const walk = (v: unknown, path: Path): unknown => {
+  // The path to the value being walked; copied only for a problem.
+  const trail: (string | number)[] = [];
+  const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
       if (!v.includes('$')) return v;
       const result = interpolate(v, env);
-      for (const p of result.problems) problems.push({ ...p, path });
+      for (const p of result.problems) problems.push({ ...p, path: [...trail] });
       return result.value;
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, [...path, k])]));
-    }
-    return v;
+    if (v === null || typeof v !== 'object') return v;
+    return mapTree(v, (item, key) => {
+      trail.push(key);
+      const out = walk(item);
+      trail.pop();
+      return out;
+    });
   };
-  return { value: walk(value, []), problems };
+  return { value: walk(value), problems };
+}
+
+/**
+ * An array or plain object with `f` applied to each item or value, keys and their order kept: `v` itself when
+ * no item changed, else a copy.
+ */
+export function mapTree(v: object, f: (item: unknown, key: string | number) => unknown): object {
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      const next = f(item, i);
+      if (next !== item && !out) out = v.slice(0, i);
+      out?.push(next);
+    }
+    return out ?? v;
+  }
+  const entries = Object.entries(v);
+  let changed = false;
+  for (const entry of entries) {
+    const next = f(entry[1], entry[0]);
+    if (next !== entry[1]) {
+      changed = true;
+      entry[1] = next;
+    }
+  }
+  return changed ? Object.fromEntries(entries) : v;
 }

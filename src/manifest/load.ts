@@ -1,6 +1,6 @@
 /** Loading a manifest: read, parse, interpolate, check schema and rules, normalize. Never throws or prints. */
 import { resolve } from 'node:path';
-import { interpolateTree } from './interpolate.js';
+import { interpolateTree, mapTree } from './interpolate.js';
 import { namedMessage, type Issue, type Locate, type Path } from './issue.js';
 import { normalizeManifest } from './normalize.js';
 import { parseManifest } from './parse.js';
@@ -31,7 +31,7 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
 
   const interpolated = interpolateTree(parsed.value, env);
   const data = trimTree(interpolated.value);
-  const lineStarts = lineStartsOf(text);
+  const lineStarts = interpolated.problems.length > 0 ? lineStartsOf(text) : [];
   const cursor = new Map<string, number>();
   for (const problem of interpolated.problems) {
     const base = locate(problem.path);
@@ -106,13 +106,13 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Strings trimmed everywhere, so " WEBHOOK.CONVERTED " from an environment variable still validates. */
+/**
+ * Strings trimmed everywhere, so " WEBHOOK.CONVERTED " from an environment variable still validates. Parts with
+ * nothing to trim are shared with `value`, not copied.
+ */
 function trimTree(value: unknown): unknown {
   if (typeof value === 'string') return value.trim();
-  if (Array.isArray(value)) return value.map(trimTree);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimTree(v)]));
-  }
+  if (value !== null && typeof value === 'object') return mapTree(value, trimTree);
   return value;
 }
 

@@ -33,10 +33,11 @@ export function parseManifest(text: string, file: string): ParsedManifest {
     return { locate: () => at(composed.tooDeep), diagnostics: [diagnostic] };
   }
   const { doc } = composed;
-  const targets = aliasTargets(doc);
+  // The walks for aliases and for repeated keys run only when the parse found some: most manifests have neither.
+  const targets: AliasTargets = composed.aliases ? aliasTargets(doc) : new Map();
   const locate = makeLocator(doc, targets, at);
   const diagnostics: Diagnostic[] = [];
-  const duplicates = duplicateKeys(doc, lineCounter);
+  const duplicates = doc.errors.some((e) => e.code === 'DUPLICATE_KEY') ? duplicateKeys(doc, lineCounter) : new Map<number, { key: string; firstLine: number }>();
   for (const err of doc.errors) {
     const length = duplicates.get(err.pos[0])?.key.length ?? err.pos[1] - err.pos[0];
     diagnostics.push({ ...at(err.pos[0], length), severity: 'error', ...describeYamlError(err, text, duplicates) });

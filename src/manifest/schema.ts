@@ -1,38 +1,20 @@
 /** The JSON Schema check (schemas/webhooks.schema.json), its errors translated into friendly issues. */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { error, showPath, type Issue, type Path } from './issue.js';
 import { escapeControl } from '../shared/text.js';
 import { quote } from './quote.js';
-import { AJV_OPTIONS, PRECOMPILED_URL, SCHEMA_URL } from './schema-options.js';
+import { SCHEMA_URL } from './schema-options.js';
 import { suggest } from '../shared/suggest.js';
+import { manifestValidator } from './validator.js';
 
 export { SCHEMA_URL };
 
 /** Keywords whose failures rules.ts reports with better messages (it checks blank values, uuids and urls). */
 const LEFT_TO_RULES = new Set(['if', 'minLength', 'pattern']);
 
-/**
- * The validator, ready when this module is: the one precompiled at build time when it was made from this very
- * schema, else compiled here with ajv. Only commands that load a manifest import this module.
- */
-const validate: ValidateFunction = await loadValidator();
-
-async function loadValidator(): Promise<ValidateFunction> {
-  const text = readFileSync(SCHEMA_URL, 'utf8');
-  if (existsSync(fileURLToPath(PRECOMPILED_URL))) {
-    const precompiled = (await import(PRECOMPILED_URL.href)) as { schemaSha256?: string; validate?: ValidateFunction };
-    // A stale file (the schema changed, then only tsc ran) is ignored rather than trusted.
-    if (precompiled.validate && precompiled.schemaSha256 === createHash('sha256').update(text).digest('hex')) return precompiled.validate;
-  }
-  const { Ajv } = await import('ajv');
-  return new Ajv(AJV_OPTIONS).compile(JSON.parse(text) as object);
-}
-
 /** Every way `value` breaks the schema, one issue each. */
 export function checkSchema(value: unknown): Issue[] {
+  const validate = manifestValidator();
   if (validate(value)) return [];
   const errors = (validate.errors ?? []).filter((e) => !LEFT_TO_RULES.has(e.keyword));
   // A value of the wrong type fails its other keywords too; only the type matters then.

@@ -19,6 +19,8 @@ export function addressMatcher(addresses: readonly string[]): (address: string, 
 
 /** One error per requested address that names nothing in the manifest or the account. */
 export function unknownAddressErrors(manifest: Manifest, remote: readonly RemoteWebhook[], request: { replace?: readonly string[]; target?: readonly string[] }): PlanError[] {
+  // Most plans name no address: then there is nothing to look up, and no index of every address to build.
+  if ((request.replace ?? []).length === 0 && (request.target ?? []).length === 0) return [];
   const known = new Set<string>();
   const add = (a: string | undefined): void => {
     if (a !== undefined) known.add(comparable(a)).add(a.trim());

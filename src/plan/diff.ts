@@ -22,8 +22,16 @@ export function specOf(webhook: WebhookSpec): WebhookSpec {
  * folded into one change holding the whole before and after set, from which renderers show added and removed.
  */
 export function diffFields(before: WebhookSpec, after: WebhookSpec): FieldChange[] {
-  const lhs = specOf(before);
-  const rhs = specOf(after);
+  return diffSpecs(specOf(before), specOf(after));
+}
+
+/**
+ * diffFields of two specs already normalized (as specOf returns them), for the planner, which normalizes each
+ * webhook once. Most pairs are equal: the fields are compared directly, and deep-diff runs only for a pair that
+ * differs, to build its report.
+ */
+export function diffSpecs(lhs: WebhookSpec, rhs: WebhookSpec): FieldChange[] {
+  if (sameSpec(lhs, rhs)) return [];
   const changed = new Set<string>();
   // URLs compare in canonical form, so a spelling RD rewrites (or keeps) is never a change.
   const comparable = (s: WebhookSpec): WebhookSpec => ({ ...s, url: canonicalUrl(s.url) });
@@ -32,4 +40,20 @@ export function diffFields(before: WebhookSpec, after: WebhookSpec): FieldChange
     if (typeof top === 'string') changed.add(top);
   }
   return SPEC_FIELDS.filter((f) => changed.has(f)).map((f) => ({ path: f, before: lhs[f], after: rhs[f] }));
+}
+
+/** Whether deep-diff would find no difference between two normalized specs (URLs in canonical form). */
+function sameSpec(a: WebhookSpec, b: WebhookSpec): boolean {
+  return (
+    a.event_type === b.event_type &&
+    a.entity_type === b.entity_type &&
+    a.http_method === b.http_method &&
+    sameList(a.event_identifiers, b.event_identifiers) &&
+    sameList(a.include_relations, b.include_relations) &&
+    (a.url === b.url || canonicalUrl(a.url) === canonicalUrl(b.url))
+  );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

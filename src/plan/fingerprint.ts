@@ -13,10 +13,24 @@ import { compareText } from './order.js';
  */
 export function fingerprint(remote: readonly RemoteWebhook[]): string {
   const rows = remote
-    .map((r) => ({ uuid: r.uuid, json: canonicalJson({ uuid: r.uuid, status: r.status ?? null, account: r.platform_account_id ?? null, ...specOf(r) }) }))
+    .map((r) => ({ uuid: r.uuid, json: listingRow(r) }))
     .sort((a, b) => compareText(a.uuid, b.uuid) || compareText(a.json, b.json))
     .map((r) => r.json);
   return `sha256:${createHash('sha256').update(`[${rows.join(',')}]`).digest('hex')}`;
+}
+
+/**
+ * canonicalJson({uuid, status, account, ...specOf(r)}) written out in that sorted key order: the same text without
+ * sorting nine keys per webhook, which a listing of thousands would otherwise do.
+ */
+function listingRow(r: RemoteWebhook): string {
+  const s = specOf(r);
+  const json = JSON.stringify;
+  return (
+    `{"account":${json(r.platform_account_id ?? null)},"entity_type":${json(s.entity_type)},"event_identifiers":${json(s.event_identifiers)},` +
+    `"event_type":${json(s.event_type)},"http_method":${json(s.http_method)},"include_relations":${json(s.include_relations)},` +
+    `"status":${json(r.status ?? null)},"url":${json(s.url)},"uuid":${json(r.uuid)}}`
+  );
 }
 
 /** JSON with object keys sorted at every level, so equal data always hashes alike. */

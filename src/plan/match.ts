@@ -38,9 +38,10 @@ export function matchEntries(manifest: Pick<Manifest, 'webhooks' | 'absent'>, re
   for (const r of remote) {
     // The loader lower-cases pinned uuids; RD's are lower-case too, but nothing documents it.
     if (!byUuid.has(r.uuid.toLowerCase())) byUuid.set(r.uuid.toLowerCase(), r);
-    const list = byKey.get(identityKey(r)) ?? [];
-    list.push(r);
-    byKey.set(identityKey(r), list);
+    const key = identityKey(r);
+    const list = byKey.get(key);
+    if (list) list.push(r);
+    else byKey.set(key, [r]);
   }
   for (const list of byKey.values()) list.sort(preferActive);
 

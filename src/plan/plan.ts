@@ -4,7 +4,7 @@ import type { DesiredWebhook, Manifest } from '../manifest/types.js';
 import { identityKey, webhookLabel, type RemoteWebhook, type WebhookSpec } from '../shared/webhook.js';
 import { addressMatcher, unknownAddressErrors } from './addresses.js';
 import { findCollisions, type FinalWebhook } from './collisions.js';
-import { diffFields, specOf } from './diff.js';
+import { diffSpecs, specOf } from './diff.js';
 import { fingerprint } from './fingerprint.js';
 import { isSuspended, matchEntries } from './match.js';
 import { compareChanges, compareText } from './order.js';
@@ -83,20 +83,23 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
   let unchanged = 0;
 
   for (const { desired, remote: listed, staleUuid } of matching.present) {
-    const r = listed && normalized(listed);
+    // Each side is normalized once here; diffSpecs compares them as they are.
+    const before = listed && specOf(listed);
+    const r = listed && before && { ...listed, ...before };
     const after = specOf(desired);
     const subject = { address: desired.address, uuid: r?.uuid ?? desired.uuid, source: desired.source };
     if (staleUuid) warnings.push(staleUuidWarning(desired, r, r !== undefined && desired.uuid !== undefined && request.replaced?.get(desired.uuid) === r.uuid));
     const insecure = insecureUrlWarning(desired);
     if (insecure) warnings.push(insecure);
-    if (!r) {
+    const key = identityKey(after);
+    if (!r || !before) {
       changes.push({ action: 'create', address: desired.address, reason: createReason(desired, staleUuid), after });
-      finals.push({ key: identityKey(after), subject, moved: true });
+      finals.push({ key, subject, moved: true });
       continue;
     }
-    const fields = diffFields(r, after);
-    const moved = identityKey(after) !== identityKey(r);
-    finals.push({ key: identityKey(after), subject, moved });
+    const fields = diffSpecs(before, after);
+    const moved = key !== identityKey(r);
+    finals.push({ key, subject, moved });
     const why = replacement(desired, r, replace);
     if (why) {
       changes.push({ action: 'replace', address: desired.address, uuid: r.uuid, reason: why, before: r, after, fields });
@@ -111,7 +114,7 @@ export function planWebhooks(manifest: Manifest, remote: readonly RemoteWebhook[
     }
     const change: UpdateChange = { action: 'update', address: desired.address, uuid: r.uuid, reason: updateReason(fields), wave: 0, before: r, after, fields };
     changes.push(change);
-    if (moved) moves.push({ move: { subject, from: identityKey(r), to: identityKey(after) }, change });
+    if (moved) moves.push({ move: { subject, from: identityKey(r), to: key }, change });
   }
 
   for (const { entry, remote: r } of matching.absent) {

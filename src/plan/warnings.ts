@@ -79,7 +79,12 @@ export function absentNotFoundWarning(entry: AbsentEntry): PlanWarning {
 /** Listed webhooks sharing one (event_type, url), which RD is meant to keep unique. */
 export function duplicateWarnings(remote: readonly RemoteWebhook[]): PlanWarning[] {
   const byKey = new Map<string, RemoteWebhook[]>();
-  for (const r of remote) byKey.set(identityKey(r), [...(byKey.get(identityKey(r)) ?? []), r]);
+  for (const r of remote) {
+    const key = identityKey(r);
+    const group = byKey.get(key);
+    if (group) group.push(r);
+    else byKey.set(key, [r]);
+  }
   return [...byKey.values()]
     .filter((group) => group.length > 1)
     .map((group) => ({ address: webhookLabel(group[0] as RemoteWebhook), uuids: group.map((r) => r.uuid) }))

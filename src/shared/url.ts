@@ -48,6 +48,10 @@ export function maskUrlsIn(text: string, mask?: Masker): string {
   return text.replace(URL_IN_TEXT, (url) => maskUrl(url, mask));
 }
 
+/** The canonical forms parsed so far; bounded, so a long-lived process (the emulator, a library user) stays small. */
+const canonicalForms = new Map<string, string>();
+const MAX_REMEMBERED = 100_000;
+
 /**
  * The form a WHATWG URL parser gives an http(s) URL: scheme and host lower-case, the default port dropped, an IDN
  * host in punycode, dot segments resolved, an empty path as `/`. Identity, ignore rules and diffs compare this
@@ -55,11 +59,18 @@ export function maskUrlsIn(text: string, mask?: Masker): string {
  */
 export function canonicalUrl(url: string): string {
   if (!/^https?:\/\//i.test(url)) return url;
-  try {
-    return new URL(url).href;
-  } catch {
-    return url;
+  // A plan asks for each webhook's form several times (rules, matching, collisions, diffs): parse each URL once.
+  let canonical = canonicalForms.get(url);
+  if (canonical === undefined) {
+    try {
+      canonical = new URL(url).href;
+    } catch {
+      canonical = url;
+    }
+    if (canonicalForms.size >= MAX_REMEMBERED) canonicalForms.clear();
+    canonicalForms.set(url, canonical);
   }
+  return canonical;
 }
 
 // A placeholder for `*` that survives URL parsing unchanged: lower-case letters, in no real URL.

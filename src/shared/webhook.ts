@@ -65,18 +65,23 @@ export function webhookLabel(w: Pick<WebhookSpec, 'event_type' | 'url'>): string
 
 /** A set as rdhooks stores it: trimmed, de-duplicated, sorted. */
 export function normalizeSet(values: readonly string[] | undefined | null): string[] {
-  return [...new Set((values ?? []).map((v) => v.trim()))].sort();
+  if (!values) return [];
+  // Sets are mostly normalized already (each spec passes here more than once): a strictly ascending list of
+  // trimmed values is its own normal form, and checking that costs less than building a Set and sorting.
+  if (values.every((v, i) => v === v.trim() && (i === 0 || values[i - 1]! < v))) return values.slice();
+  return [...new Set(values.map((v) => v.trim()))].sort();
 }
 
 /** The spec with defaults filled in and sets normalized; identifiers only for conversions. */
 export function normalizeSpec(spec: Partial<WebhookSpec> & Pick<WebhookSpec, 'event_type' | 'url'>): WebhookSpec {
+  const eventType = spec.event_type.trim();
   return {
-    event_type: spec.event_type.trim(),
+    event_type: eventType,
     entity_type: spec.entity_type?.trim() || 'CONTACT',
     url: spec.url.trim(),
     http_method: spec.http_method?.trim() || 'POST',
     // Only conversions take identifiers, and requests send none for other events: any listed would be noise.
-    event_identifiers: spec.event_type.trim() === CONVERSION_EVENT ? normalizeSet(spec.event_identifiers) : [],
+    event_identifiers: eventType === CONVERSION_EVENT ? normalizeSet(spec.event_identifiers) : [],
     include_relations: normalizeSet(spec.include_relations),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { access, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 import { installRdhooks, run, type InstalledRepo } from './install.js';
 
@@ -27,9 +27,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 describe('npm pack', () => {
   it('ships dist, the schemas, the action, README, LICENSE, CHANGELOG and package.json, nothing else', async () => {
-    const compiled = (await filesUnder('src'))
+    // Declarations keep the layout of src; the code is three bundles and the chunks they share.
+    const declarations = (await filesUnder('src'))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-      .flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]);
+      .map((f) => f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts'));
     const expected = [
       'CHANGELOG.md',
       'LICENSE',
@@ -38,10 +39,26 @@ describe('npm pack', () => {
       'action.yml',
       ...(await filesUnder('action')),
       ...(await filesUnder('schemas')),
-      ...compiled,
-      'dist/manifest/webhooks.schema.validate.js', // the schema validator precompiled by the build
+      ...declarations,
+      'dist/cli/main.js',
+      'dist/lib/index.js',
+      'dist/lib/emulator.js',
+      ...(await filesUnder('dist/locales')),
     ].sort();
-    expect(repo.packed.files).toEqual(expected);
+    // The chunks the bundler split the code into, and the CLI's yargs and yaml scripts: named by their content, so
+    // checked by form and by being complete.
+    const chunks = repo.packed.files.filter((f) => f.startsWith('dist/chunks/') || f.startsWith('dist/vendor/'));
+    expect(repo.packed.files.filter((f) => !chunks.includes(f))).toEqual(expected);
+    expect(chunks.filter((f) => f.startsWith('dist/vendor/')).map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, ''))).toEqual(['dist/vendor/yaml', 'dist/vendor/yargs']);
+    for (const f of chunks) expect(f).toMatch(/^dist\/(chunks|vendor)\/[a-z0-9-]+-[A-Z0-9]{8}\.js$/);
+    // Every module or script a shipped bundle loads, statically or lazily, ships too.
+    const installed = join(repo.dir, 'node_modules', 'rdhooks');
+    for (const f of repo.packed.files.filter((x) => x.endsWith('.js'))) {
+      const text = await readFile(join(installed, f), 'utf8');
+      for (const m of text.matchAll(/(?:from|import\(|new URL\()\s*"(\.{1,2}\/[^"]+\.js)"/g)) {
+        expect(repo.packed.files).toContain(join(dirname(f), m[1] ?? ''));
+      }
+    }
     // Type declarations for the library ship beside the code; TypeScript sources do not.
     for (const f of repo.packed.files) expect(f).not.toMatch(/^(src|test|bench|examples|scripts|\.ci)\/|^tsconfig|\.test\.|(?<!\.d)\.ts$/);
   });

@@ -28,3 +28,20 @@ describe('fingerprint', () => {
     expect(fingerprint(other as typeof listing)).not.toBe(base);
   });
 });
+
+describe('fingerprint rows', () => {
+  it('hash the canonical JSON of each webhook, as saved plans recorded it', async () => {
+    const { createHash } = await import('node:crypto');
+    const { canonicalJson } = await import('../../src/plan/fingerprint.js');
+    const { specOf } = await import('../../src/plan/diff.js');
+    const odd = [
+      aWebhook({ url: 'https://x.example.com/a"b\\c\u2028', event_identifiers: [' b', 'a', 'a'] }),
+      { ...aWebhook({ url: 'https://y.example.com' }), status: undefined, platform_account_id: undefined },
+      aWebhook({ event_type: 'crm_deal_created', url: 'https://z.example.com/é', event_identifiers: ['ignored'], include_relations: ['CONTACT_FUNNEL', 'COMPANY'] }),
+    ];
+    const rows = [...odd]
+      .sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0))
+      .map((r) => canonicalJson({ uuid: r.uuid, status: r.status ?? null, account: r.platform_account_id ?? null, ...specOf(r) }));
+    expect(fingerprint(odd)).toBe(`sha256:${createHash('sha256').update(`[${rows.join(',')}]`).digest('hex')}`);
+  });
+});

@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: dist/ as it ships. esbuild bundles three entries, minified, with their dependencies:
+ * dist/cli/main.js (the CLI; each command, yargs and got are chunks loaded when needed, ESM code splitting),
+ * dist/lib/index.js and dist/lib/emulator.js (the library); chunks go to dist/chunks/. tsc writes the type
+ * declarations beside them (dist/<layer>/*.d.ts). Every output file sits two folders below the package root, so
+ * a module that finds an asset relative to itself (`new URL('../../package.json', import.meta.url)`) finds it
+ * from whichever file the bundler put it in.
+ *
+ * Three changes to what is bundled, each for start-up time (BENCHMARKS.md, "Start-up"):
+ * - src/manifest/validator.ts becomes the manifest validator precompiled by ajv (standalone code), so neither
+ *   ajv's compiler nor the compile runs at start-up;
+ * - every copy of string-width (yargs, cliui, wrap-ansi) is initialized on its first call rather than at import:
+ *   it builds an Intl.Segmenter and Unicode-property regexes, and only help text measures widths;
+ * - yargs renders the help of the command it runs (cacheHelpMessage) only if that help is asked for: rdhooks never
+ *   shows it after a command has started, so the build drops the eager render (bench/upstream/ has the report).
+ * yargs' messages stay translated: its locale files are copied to dist/locales/ and its y18n reads them there.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const require = createRequire(import.meta.url);
+
+/** The entries and where they land (package.json "bin" and "exports"). */
+export const ENTRIES = { 'cli/main': 'src/cli/main.ts', 'lib/index': 'src/lib/index.ts', 'lib/emulator': 'src/lib/emulator.ts' };
+
+/** What every part of dist/ is built with. */
+async function commonOptions() {
+  return {
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    // Whitespace and syntax only: identifiers keep their names, so profiles (bench/profile-summary.js) and stack
+    // traces still say which function ran, without keepNames' cost of naming every function at start-up.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+    define: { RDHOOKS_VERSION: JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version) },
+    // yaml's ES module build (its "browser" one: no CommonJS wrappers, so it is scope-hoisted and tree-shaken),
+    // made to behave as its node build does by yamlPatches().
+    alias: { yaml: YAML_ESM },
+    plugins: [builtins(), precompiledValidator(await validatorCode()), lazyStringWidth(), yargsPatches(), yamlPatches(), http2WrapperPatches()],
+  };
+}
+
+const YAML_ESM = join(dirname(require.resolve('yaml/package.json')), 'browser/index.js');
+
+/**
+ * Builds dist/ (with `write: false`, only computes it) and resolves to esbuild's results: the vendor scripts,
+ * the CLI (whose yargs and yaml are those scripts) and the library, each with its metafile (what each output
+ * holds and imports: test/package/bundle.test.ts reads it).
+ */
+export async function bundle({ write = true } = {}) {
+  const common = await commonOptions();
+  const vendor = await esbuild.build({
+    ...common,
+    // CommonJS in a function of (module, exports, the file's URL), which src/shared/script-cache.ts compiles as a
+    // classic script: V8 can cache those, and node 20 caches no ES module.
+    entryPoints: [
+      { in: require.resolve('yargs'), out: 'yargs' },
+      { in: YAML_ESM, out: 'yaml' },
+    ],
+    outdir: 'dist/vendor',
+    entryNames: '[name]-[hash]',
+    format: 'cjs',
+    // Less source to read on every start (V8 needs it beside the cache); bench/profile-summary.js names the owner.
+    minifyIdentifiers: true,
+    define: { ...common.define, 'import.meta.url': '__scriptUrl' },
+    banner: { js: '(function (module, exports, __scriptUrl) {' },
+    footer: { js: '})' },
+    write,
+  });
+  const scripts = vendorScripts(vendor);
+  const split = { ...common, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', splitting: true, format: 'esm', write };
+  const entries = (names) => names.map((out) => ({ in: ENTRIES[out], out }));
+  const cli = await esbuild.build({ ...split, entryPoints: entries(['cli/main']), plugins: [scripts, ...common.plugins] });
+  // The library loads yargs and yaml as modules: a library's host process is no place to write caches.
+  const lib = await esbuild.build({ ...split, entryPoints: entries(['lib/index', 'lib/emulator']) });
+  return { vendor, cli, lib };
+}
+
+/**
+ * `import … from 'yargs'` (and 'yaml') in the CLI: a module that loads dist/vendor/yargs-HASH.js through the
+ * code cache and exports what it exports. The names are read from the built script itself.
+ */
+function vendorScripts(vendor) {
+  const outputs = Object.entries(vendor.metafile.outputs).filter(([, o]) => o.entryPoint);
+  const byName = new Map(
+    outputs.map(([out]) => {
+      const file = join(ROOT, out);
+      const text = vendor.outputFiles?.find((f) => f.path === file)?.text ?? readFileSync(file, 'utf8');
+      const module = { exports: {} };
+      new Script(text, { filename: file }).runInThisContext()(module, module.exports, pathToFileURL(file).href);
+      const name = basename(out).replace(/-[A-Z0-9]+\.js$/, '');
+      return [name, { file: basename(out), names: Object.keys(module.exports).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)) }];
+    }),
+  );
+  const cache = join(ROOT, 'src/shared/script-cache.ts');
+  return {
+    name: 'vendor-scripts',
+    setup(build) {
+      build.onResolve({ filter: /^(yargs|yaml)$/ }, (args) => ({ path: args.path, namespace: 'vendor-script' }));
+      build.onLoad({ filter: /.*/, namespace: 'vendor-script' }, (args) => {
+        const { file, names } = byName.get(args.path);
+        const lines = [
+          `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
+          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir());`,
+          ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`)),
+        ];
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: ROOT };
+      });
+    },
+  };
+}
+
+/**
+ * Node's own modules through process.getBuiltinModule. An ESM bundle has no `require` for the CommonJS packages in
+ * it (yaml's, got's http2-wrapper…), and giving every chunk one (createRequire) costs each chunk's start. And an
+ * `import { readFileSync } from 'node:fs'` makes node build the module's whole namespace, running every lazy
+ * getter (node:fs loads its streams, node:crypto its webcrypto): here each import reads only the names it uses.
+ */
+function builtins() {
+  const identifier = /^[A-Za-z_$][\w$]*$/;
+  return {
+    name: 'builtins',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
+        if (!isBuiltin(args.path) || (args.kind !== 'require-call' && args.kind !== 'import-statement')) return undefined;
+        const path = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+        return { path, namespace: args.kind === 'require-call' ? 'builtin-require' : 'builtin-import', sideEffects: false };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+        contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'builtin-import' }, (args) => {
+        const names = Object.keys(require(args.path)).filter((n) => identifier.test(n) && n !== 'default');
+        // A pure call per name: the bundler drops the names nothing imports, and with them their getters.
+        const lines = [
+          `const __builtin = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+          'const __get = (name) => __builtin[name];',
+          'export default __builtin;',
+          ...names.map((n) => `export const ${n} = /* @__PURE__ */ __get(${JSON.stringify(n)});`),
+        ];
+        return { contents: lines.join('\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/** ajv's standalone code of the manifest schema, compiled with the options src/manifest/schema-options.ts holds. */
+async function validatorCode() {
+  const tmp = mkdtempSync(join(tmpdir(), 'rdhooks-build-'));
+  try {
+    // schema-options.ts is TypeScript: bundle it alone to a file node can import.
+    const file = join(tmp, 'schema-options.mjs');
+    await esbuild.build({ entryPoints: [join(ROOT, 'src/manifest/schema-options.ts')], bundle: true, format: 'esm', platform: 'node', outfile: file, logLevel: 'warning' });
+    const { AJV_OPTIONS } = await import(pathToFileURL(file).href);
+    const { Ajv } = require('ajv');
+    const standaloneCode = require('ajv/dist/standalone').default;
+    const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/webhooks.schema.json'), 'utf8'));
+    return standaloneCode(ajv, ajv.compile(schema)).replace(/^"use strict";/, '');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Replaces src/manifest/validator.ts with the precompiled validator, same export. */
+function precompiledValidator(code) {
+  return {
+    name: 'precompiled-validator',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]manifest[\\/]validator\.ts$/ }, () => ({
+        contents: `${code}\n/** The validator of schemas/webhooks.schema.json, precompiled by the build. */\nexport function manifestValidator() { return validate; }\n`,
+        loader: 'js',
+        // ajv's standalone code requires its runtime helpers (ucs2length…): resolved from here, and bundled.
+        resolveDir: ROOT,
+      }));
+    },
+  };
+}
+
+/**
+ * `import stringWidth from 'string-width'` (each importer keeps its own version) becomes a function that loads the
+ * real module on its first call: a module required rather than imported is evaluated lazily in an esbuild bundle.
+ */
+function lazyStringWidth() {
+  return {
+    name: 'lazy-string-width',
+    setup(build) {
+      build.onResolve({ filter: /^string-width$/ }, async (args) => {
+        if (args.pluginData?.real) return undefined;
+        const real = await build.resolve('string-width', { kind: args.kind, resolveDir: args.resolveDir, pluginData: { real: true } });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace: 'lazy-string-width' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+        contents: `export default function stringWidth(text, options) { return require(${JSON.stringify(args.path)}).default(text, options); }\n`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
+
+/** Text replaced in a bundled file; the build fails when the text is not found once, so an upgrade cannot slip by. */
+function patch(file, text, from, to) {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`build: expected exactly one "${from}" in ${file}; has the package changed?`);
+  return text.replace(from, to);
+}
+
+/** yargs' eager help render, and where its locales are read from (see the top of this file). */
+function yargsPatches() {
+  return {
+    name: 'yargs-patches',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, (args) => ({
+        contents: patch(args.path, readFileSync(args.path, 'utf8'), 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', ''),
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => ({
+        contents: [
+          ["resolve(__dirname, '../../../locales')", "fileURLToPath(new URL('../locales', import.meta.url))"],
+          // Only commandDir() and config `extends` use it, and rdhooks neither: made when first called, not at import.
+          [
+            'const require = createRequire(import.meta.url);',
+            'let realRequire;\nconst require = Object.assign((id) => (realRequire ??= createRequire(import.meta.url))(id), { resolve: (id, options) => (realRequire ??= createRequire(import.meta.url)).resolve(id, options) });',
+          ],
+        ].reduce((text, [from, to]) => patch(args.path, text, from, to), readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * http2-wrapper (got's) makes a TLS socket when it is imported, to find node's JSStreamSocket class: that builds
+ * a TLS context with every root certificate, tens of milliseconds, on every run of a command that calls the API,
+ * over plain http too. Only its HTTP/2 proxies use the class: it is found on their first use instead.
+ */
+function http2WrapperPatches() {
+  return {
+    name: 'http2-wrapper-patches',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]http2-wrapper[\\/]source[\\/]utils[\\/]js-stream-socket\.js$/ }, (args) => ({
+        contents: patch(
+          args.path,
+          readFileSync(args.path, 'utf8'),
+          'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\nmodule.exports = JSStreamSocket;',
+          'let JSStreamSocket;\n\nmodule.exports = function (...args) {\n\tJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;\n\treturn new JSStreamSocket(...args);\n};',
+        ),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * What yaml's node build does and its ES module build does not: warnings through process.emitWarning, and the
+ * LOG_TOKENS / LOG_STREAM debug output. The node build reads those two variables from the environment for every
+ * token and every document (a call into the environment each time, about a quarter of parsing a large manifest);
+ * here they are read once, at import.
+ */
+function yamlPatches() {
+  const edits = {
+    'log.js': [['        console.warn(warning);', "        if (typeof process.emitWarning === 'function') process.emitWarning(warning);\n        else console.warn(warning);"]],
+    'parse/parser.js': [
+      ["import { tokenType } from './cst.js';", "import { prettyToken, tokenType } from './cst.js';\nconst LOG_TOKENS = process.env.LOG_TOKENS;"],
+      ['        this.source = source;\n', "        this.source = source;\n        if (LOG_TOKENS)\n            console.log('|', prettyToken(source));\n"],
+    ],
+    'compose/composer.js': [
+      ['class Composer {', 'const LOG_STREAM = process.env.LOG_STREAM;\nclass Composer {'],
+      ['    *next(token) {\n', '    *next(token) {\n        if (LOG_STREAM)\n            console.dir(token, { depth: null });\n'],
+    ],
+  };
+  return {
+    name: 'yaml-patches',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]browser[\\/]dist[\\/].*\.js$/ }, (args) => {
+        const relative = args.path.split(/[\\/]browser[\\/]dist[\\/]/).pop().replace(/\\/g, '/');
+        if (!edits[relative]) return undefined;
+        const text = edits[relative].reduce((t, [from, to]) => patch(args.path, t, from, to), readFileSync(args.path, 'utf8'));
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
+
+async function main() {
+  rmSync(DIST, { recursive: true, force: true });
+  // Declarations (tsc) and the bundle (esbuild) are independent: tsc runs as a child while esbuild works.
+  const declarations = new Promise((resolve, reject) => {
+    const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { cwd: ROOT, stdio: 'inherit' });
+    tsc.on('error', reject);
+    tsc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: tsc exited ${code}`))));
+  });
+  await bundle();
+  cpSync(join(dirname(require.resolve('yargs/package.json')), 'locales'), join(DIST, 'locales'), { recursive: true });
+  await declarations;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,0 +1,84 @@
+/** Scripts loaded with V8's code cache: the cache is written once, used after, and a stale one is replaced. */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { codeCacheDir, loadScript, saveCodeCaches } from '../../src/shared/script-cache.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rdhooks-script-cache-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A script as the build wraps one: CommonJS in a function of (module, exports, its URL). */
+function script(name: string, body: string): URL {
+  const file = join(dir, name);
+  writeFileSync(file, `(function (module, exports, __scriptUrl) {${body}})`);
+  return pathToFileURL(file);
+}
+
+const caches = (cacheDir: string): string[] => readdirSync(cacheDir).filter((f) => f.endsWith('.cache'));
+
+describe('loadScript', () => {
+  it('returns what the script exports, and its own URL reaches it', () => {
+    const url = script('a-AAAA1111.js', 'module.exports = { answer: 42, url: __scriptUrl };');
+    expect(loadScript(url, undefined)).toEqual({ answer: 42, url: url.href });
+  });
+
+  it('writes the cache after the run when there is none, and reads it without writing again', () => {
+    const cacheDir = join(dir, 'cache');
+    const url = script('a-AAAA1111.js', 'module.exports = { f: (x) => x * 2 };');
+    expect((loadScript(url, cacheDir) as { f: (x: number) => number }).f(2)).toBe(4);
+    saveCodeCaches();
+    expect(caches(cacheDir)).toEqual([expect.stringMatching(new RegExp(`^a-AAAA1111\\.js\\.${process.version}-${process.arch}(-[0-9a-z]+)?\\.cache$`))]);
+    const file = join(cacheDir, caches(cacheDir)[0] ?? '');
+    const written = statSync(file).mtimeMs;
+    const bytes = readFileSync(file);
+    expect((loadScript(url, cacheDir) as { f: (x: number) => number }).f(3)).toBe(6);
+    saveCodeCaches();
+    expect(statSync(file).mtimeMs).toBe(written);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('replaces a cache V8 rejects, and still runs the script', () => {
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(cacheDir);
+    // A source this process never compiled (V8 would otherwise reuse its own compilation and not look at the cache).
+    const url = script('b-BBBB2222.js', `module.exports = ${JSON.stringify(String(Math.random()))};`);
+    // The name loadScript gives it: found by writing one for another script first.
+    loadScript(script('c-CCCC3333.js', 'module.exports = 0;'), cacheDir);
+    saveCodeCaches();
+    const file = join(cacheDir, caches(cacheDir)[0]?.replace('c-CCCC3333', 'b-BBBB2222') ?? '');
+    writeFileSync(file, 'not a code cache');
+    expect(typeof loadScript(url, cacheDir)).toBe('string');
+    saveCodeCaches();
+    expect(readFileSync(file, 'utf8')).not.toBe('not a code cache');
+  });
+
+  it('removes the caches of older builds of the same script when it writes one', () => {
+    const cacheDir = join(dir, 'cache');
+    loadScript(script('yaml-OLD11111.js', 'module.exports = 1;'), cacheDir);
+    saveCodeCaches();
+    loadScript(script('yargs-KEEP2222.js', 'module.exports = 2;'), cacheDir);
+    loadScript(script('yaml-NEW33333.js', 'module.exports = 3;'), cacheDir);
+    saveCodeCaches();
+    expect(caches(cacheDir).map((f) => f.split('.')[0]).sort()).toEqual(['yaml-NEW33333', 'yargs-KEEP2222']);
+  });
+
+  it('runs the script when the cache cannot be written', () => {
+    const blocked = join(dir, 'file');
+    writeFileSync(blocked, '');
+    expect(loadScript(script('a-AAAA1111.js', 'module.exports = 5;'), join(blocked, 'cache'))).toBe(5);
+    expect(() => saveCodeCaches()).not.toThrow();
+  });
+});
+
+describe('codeCacheDir', () => {
+  it('is rdhooks/code-cache in the user cache directory, and off with RDHOOKS_CODE_CACHE=0', () => {
+    if (process.platform === 'linux') expect(codeCacheDir({ XDG_CACHE_HOME: '/x/cache' })).toBe('/x/cache/rdhooks/code-cache');
+    expect(codeCacheDir({})).toMatch(/rdhooks[/\\]code-cache$/);
+    expect(codeCacheDir({ RDHOOKS_CODE_CACHE: '0' })).toBeUndefined();
+  });
+});
