@@ -57,8 +57,9 @@ export interface LoadChecks {
 /**
  * Reads the manifest while the account is asked for its name and listing, so the parse and the network overlap,
  * then runs `work`. An invalid manifest is reported first (before any connection problem) and nothing more is
- * asked; calls already under way finish in the background: a listing is safe to abandon, and a refresh token RD
- * rotates meanwhile is still saved.
+ * asked. The calls start early only when they are reads and nothing else: with an access token at hand. A token
+ * exchange (which RD may answer by rotating the refresh token) waits for a valid manifest; a listing under way
+ * when the manifest turns out invalid is safe to abandon.
  */
 export async function withManifestAndAccount<T>(
   file: string,
@@ -79,11 +80,15 @@ export async function withManifestAndAccount<T>(
   }
   try {
     checks.beforeRequests?.(session);
-    const fetched = nameAndListing(session);
-    fetched.catch(() => undefined); // awaited by planAccount; abandoned when the manifest is invalid
+    const fetch = (): Promise<AccountListing> => {
+      const fetched = nameAndListing(session);
+      fetched.catch(() => undefined); // awaited by planAccount, maybe later; abandoned when the manifest is invalid
+      return fetched;
+    };
+    const early = session.readsFreely ? fetch() : undefined;
     const { manifest } = await loading;
     checks.manifest?.(manifest);
-    return await work({ manifest, session, fetched });
+    return await work({ manifest, session, fetched: early ?? fetch() });
   } finally {
     await session.close();
   }

@@ -86,6 +86,8 @@ function checked(source: string, raw: string, check: (url: string) => string): s
 
 /** An open connection: the session reconcile works on, and how to close it. */
 export interface Connection extends AccountSession {
+  /** Whether its first call needs no token exchange (an access token is at hand): reads then have no side effect. */
+  readsFreely: boolean;
   close(): Promise<void>;
 }
 
@@ -107,18 +109,19 @@ export async function openConnection(options: ConnectionOptions, io: Io): Promis
     const api = createHttpApi({ ...settings, apiUrl: emulator.url, auth: { accessToken: emulator.issueToken() } });
     logger(`Using the in-process emulator (state in ${EMULATOR_STATE}), not RD Station.`);
     // A stable label rather than the ephemeral port, so headers and saved plans do not change from run to run.
-    return { api, apiUrl: `emulator:${EMULATOR_STATE}`, close: () => emulator.close() };
+    return { api, apiUrl: `emulator:${EMULATOR_STATE}`, readsFreely: true, close: () => emulator.close() };
   }
   const { loadCredentials, saveRotatedToken } = await import('./credentials.js');
   const { credentials, refreshFrom } = await loadCredentials(io, options.credentialsFile !== undefined ? { envFile: options.credentialsFile } : {});
+  const auth = options.refreshOnly && credentials.refresh ? { refresh: credentials.refresh } : credentials;
   const api = createHttpApi({
     ...settings,
     apiUrl: options.apiUrl,
-    auth: options.refreshOnly && credentials.refresh ? { refresh: credentials.refresh } : credentials,
+    auth,
     ...(options.tokenUrl !== undefined ? { tokenUrl: options.tokenUrl } : {}),
     ...(refreshFrom ? { onRefreshTokenRotated: saveRotatedToken(refreshFrom, io) } : {}),
   });
-  return { api, apiUrl: options.apiUrl, close: async () => undefined };
+  return { api, apiUrl: options.apiUrl, readsFreely: auth.accessToken !== undefined, close: async () => undefined };
 }
 
 /** Runs `work` with an open connection, closing it however `work` ends. */

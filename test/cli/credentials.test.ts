@@ -111,6 +111,19 @@ describe('a refresh token RD rotates is never lost', () => {
   });
 });
 
+describe('refused refresh credentials', () => {
+  it.each([['plan'], ['apply', '--auto-approve']])('%s says what to do, with no stack, whichever call meets the refusal first', async (...args) => {
+    const e = await emulator(false);
+    const r = await rdhooks(args, {
+      cwd: await folder(),
+      env: { RDSTATION_API_URL: e.url, RDSTATION_CLIENT_ID: e.credentials.clientId, RDSTATION_CLIENT_SECRET: e.credentials.clientSecret, RDSTATION_REFRESH_TOKEN: 'revoked-refresh' },
+    });
+    expectExit(r, EXIT.error);
+    expect(r.stderr.split('\n')[0]).toBe('error: RD Station answered 401 to POST /auth/token: The provided refresh token is invalid or was revoked. (INVALID_REFRESH_TOKEN)');
+    expect(r.stderr).not.toMatch(/^\s+at |chunk-/m);
+  });
+});
+
 describe('RDSTATION_TOKEN_URL', () => {
   it("points the token exchange at RD's newer endpoint", async () => {
     const e = await emulator(false);
