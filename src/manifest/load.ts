@@ -25,9 +25,8 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
   const { text, sha256 } = read;
 
   const parsed = parseManifest(text, path);
-  if (parsed.value === undefined) return { diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics)), text };
-  const checked = checkParsed({ ...parsed, value: parsed.value }, text, env, checkManifest);
-  if (checked.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: checked.diagnostics, text };
+  const checked = checkParsed(parsed, text, env, checkManifest);
+  if (checked.data === undefined || checked.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: checked.diagnostics, text };
   const manifest = normalizeManifest(checked.data as WrittenManifest, { path, sha256, locate: parsed.locate });
   return { manifest, diagnostics: checked.diagnostics, text };
 }
@@ -40,16 +39,12 @@ export const checkManifest: DataCheck = (data, lineOf) => [...checkSchema(data),
 
 /**
  * Checks parsed data (a manifest, or another file read the same way): `${VAR}` replaced from `env`, each problem
- * pointing at its reference in `text`; strings trimmed; then `check`. Resolves to the data and every diagnostic,
- * the parser's included, sorted by position.
+ * pointing at its reference in `text`; strings trimmed; then `check`. Resolves to the data (absent when the parser
+ * gave none) and every diagnostic, the parser's included, sorted by position.
  */
-export function checkParsed(
-  parsed: ParsedManifest & { value: unknown },
-  text: string,
-  env: NodeJS.ProcessEnv,
-  check: DataCheck,
-): { data: unknown; diagnostics: Diagnostic[] } {
+export function checkParsed(parsed: ParsedManifest, text: string, env: NodeJS.ProcessEnv, check: DataCheck): { data?: unknown; diagnostics: Diagnostic[] } {
   const diagnostics = [...parsed.diagnostics];
+  if (parsed.value === undefined) return { diagnostics: capDiagnostics(sortDiagnostics(diagnostics)) };
   const { locate } = parsed;
   const interpolated = interpolateTree(parsed.value, env);
   const data = trimTree(interpolated.value);
