@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LanguageClient } from '../editor/lsp.js';
+import { startYamlLanguageServer, type LanguageClient } from '../editor/lsp.js';
 import { ROOT } from '../helpers/cli.js';
 
 const HANG_GUARD = 30_000;
@@ -17,22 +17,7 @@ let server: LanguageClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rdhooks-workspace-editor-'));
-  server = new LanguageClient({
-    command: process.execPath,
-    args: [join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
-    cwd: dir,
-    settings: { yaml: { validate: true, hover: false, completion: false, format: { enable: false }, schemaStore: { enable: false } }, http: { proxy: '', proxyStrictSSL: true } },
-    timeoutMs: HANG_GUARD,
-  });
-  const rootUri = pathToFileURL(dir).href;
-  await server.request('initialize', {
-    processId: process.pid,
-    rootUri,
-    workspaceFolders: [{ uri: rootUri, name: 'repo' }],
-    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
-  });
-  server.notify('initialized', {});
-  server.notify('workspace/didChangeConfiguration', { settings: { yaml: { validate: true, schemaStore: { enable: false } } } });
+  server = await startYamlLanguageServer(dir, join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), HANG_GUARD);
 }, 60_000);
 
 afterAll(async () => {
