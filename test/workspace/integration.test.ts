@@ -9,18 +9,30 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadCredentials } from '../../src/cli/credentials.js';
-import type { Manifest } from '../../src/manifest/types.js';
-import { createHttpApi } from '../../src/rdstation/http.js';
-import { runAccounts } from '../../src/reconcile/accounts.js';
-import { applyPlan } from '../../src/reconcile/apply-plan.js';
-import { planAccount, type PlannedAccount } from '../../src/reconcile/plan-account.js';
-import { checkSavedPlan } from '../../src/reconcile/saved-plan.js';
-import type { AccountSession } from '../../src/reconcile/session.js';
-import { renderWorkspaceJson, renderWorkspaceMarkdown, renderWorkspaceText, workspaceStatus, type AccountPlan } from '../../src/render/workspace.js';
-import { loadAccountManifest } from '../../src/workspace/account.js';
-import { findWorkspace, loadWorkspace } from '../../src/workspace/load.js';
-import { parseWorkspacePlan, readWorkspacePlan, writeWorkspacePlan } from '../../src/workspace/plan-file.js';
-import type { Workspace, WorkspaceAccount } from '../../src/workspace/types.js';
+// Through the library's entry point, as library users (and the CLI's workspace commands) reach them.
+import {
+  applyPlan,
+  checkSavedPlan,
+  createHttpApi,
+  findWorkspace,
+  loadAccountManifest,
+  loadWorkspace,
+  parseWorkspacePlan,
+  planAccount,
+  readWorkspacePlan,
+  renderWorkspaceJson,
+  renderWorkspaceMarkdown,
+  renderWorkspaceText,
+  runAccounts,
+  workspaceStatus,
+  writeWorkspacePlan,
+  type AccountPlan,
+  type AccountSession,
+  type Manifest,
+  type PlannedAccount,
+  type Workspace,
+  type WorkspaceAccount,
+} from '../../src/lib/index.js';
 import type { EmulatorHandle } from '../../src/emulator/server.js';
 import type { WireWebhook } from '../../src/rdstation/wire.js';
 import { emulators } from '../helpers/emulator.js';
