@@ -17,9 +17,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   apply: ['shared', 'plan', 'rdstation'],
   render: ['shared', 'plan', 'apply', 'rdstation'],
   adopt: ['shared', 'manifest', 'plan'],
+  workspace: ['shared', 'manifest', 'plan', 'render', 'reconcile'],
   reconcile: ['shared', 'manifest', 'plan', 'apply', 'render', 'adopt', 'rdstation', 'targets'],
-  cli: ['shared', 'manifest', 'plan', 'apply', 'render', 'adopt', 'rdstation', 'targets', 'emulator', 'reconcile'],
-  lib: ['shared', 'manifest', 'plan', 'apply', 'render', 'adopt', 'rdstation', 'targets', 'emulator', 'reconcile'],
+  cli: ['shared', 'manifest', 'plan', 'apply', 'render', 'adopt', 'rdstation', 'targets', 'emulator', 'reconcile', 'workspace'],
+  lib: ['shared', 'manifest', 'plan', 'apply', 'render', 'adopt', 'rdstation', 'targets', 'emulator', 'reconcile', 'workspace'],
 };
 
 function sources(dir: string): string[] {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { interpolateTree, mapTree } from './interpolate.js';
 import { namedMessage, type Issue, type Locate, type Path } from './issue.js';
 import { normalizeManifest } from './normalize.js';
-import { parseManifest } from './parse.js';
+import { parseManifest, type ParsedManifest } from './parse.js';
 import { readManifestFile } from './read.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema.js';
@@ -25,10 +25,27 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
   const { text, sha256 } = read;
 
   const parsed = parseManifest(text, path);
-  const diagnostics = [...parsed.diagnostics];
-  if (parsed.value === undefined) return { diagnostics: capDiagnostics(sortDiagnostics(diagnostics)), text };
-  const { locate } = parsed;
+  const checked = checkParsed(parsed, text, env, checkManifest);
+  if (checked.data === undefined || checked.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: checked.diagnostics, text };
+  const manifest = normalizeManifest(checked.data as WrittenManifest, { path, sha256, locate: parsed.locate });
+  return { manifest, diagnostics: checked.diagnostics, text };
+}
 
+/** The checks of parsed data beyond YAML: the schema and the rules of what it describes, `lineOf` naming other lines. */
+export type DataCheck = (data: unknown, lineOf: (path: Path) => number) => Issue[];
+
+/** A manifest's checks: its schema, then its rules. */
+export const checkManifest: DataCheck = (data, lineOf) => [...checkSchema(data), ...checkRules(data, lineOf)];
+
+/**
+ * Checks parsed data (a manifest, or another file read the same way): `${VAR}` replaced from `env`, each problem
+ * pointing at its reference in `text`; strings trimmed; then `check`. Resolves to the data (absent when the parser
+ * gave none) and every diagnostic, the parser's included, sorted by position.
+ */
+export function checkParsed(parsed: ParsedManifest, text: string, env: NodeJS.ProcessEnv, check: DataCheck): { data?: unknown; diagnostics: Diagnostic[] } {
+  const diagnostics = [...parsed.diagnostics];
+  if (parsed.value === undefined) return { diagnostics: capDiagnostics(sortDiagnostics(diagnostics)) };
+  const { locate } = parsed;
   const interpolated = interpolateTree(parsed.value, env);
   const data = trimTree(interpolated.value);
   const lineStarts = interpolated.problems.length > 0 ? lineStartsOf(text) : [];
@@ -42,19 +59,15 @@ export async function loadManifest(path: string, env: NodeJS.ProcessEnv, options
     const inside = found >= 0 && found < start + (base.length ?? 1);
     if (inside) cursor.set(key, found + problem.token.length);
     const where = inside ? { ...positionOf(lineStarts, found), length: problem.token.length } : base;
-    diagnostics.push(toDiagnostic({ path: problem.path, severity: 'error', code: problem.code, message: problem.message }, { ...where, file: path }, data));
+    diagnostics.push(toDiagnostic({ path: problem.path, severity: 'error', code: problem.code, message: problem.message }, { ...where, file: base.file }, data));
   }
 
   // A value still holding an unresolved ${…} would fail other checks for that reason alone.
   const unresolved = new Set(interpolated.problems.map((p) => p.path.join('\0')));
   const lineOf = (p: Path): number => locate(p).line;
-  const issues = [...checkSchema(data), ...checkRules(data, lineOf)].filter((i) => !unresolved.has(i.path.join('\0')));
+  const issues = check(data, lineOf).filter((i) => !unresolved.has(i.path.join('\0')));
   for (const issue of issues) diagnostics.push(toDiagnostic(issue, locate(issue.path, issue.at), data));
-
-  const sorted = capDiagnostics(sortDiagnostics(dedupe(diagnostics)));
-  if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted, text };
-  const manifest = normalizeManifest(data as WrittenManifest, { path, sha256, locate });
-  return { manifest, diagnostics: sorted, text };
+  return { data, diagnostics: capDiagnostics(sortDiagnostics(dedupe(diagnostics))) };
 }
 
 function toDiagnostic(issue: Issue, where: ReturnType<Locate>, data: unknown): Diagnostic {

@@ -1,5 +1,5 @@
 /** The JSON Schema check (schemas/webhooks.schema.json), its errors translated into friendly issues. */
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { error, showPath, type Issue, type Path } from './issue.js';
 import { escapeControl } from '../shared/text.js';
 import { quote } from './quote.js';
@@ -14,9 +14,16 @@ const LEFT_TO_RULES = new Set(['if', 'minLength', 'pattern']);
 
 /** Every way `value` breaks the schema, one issue each. */
 export function checkSchema(value: unknown): Issue[] {
-  const validate = manifestValidator();
-  if (validate(value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => !LEFT_TO_RULES.has(e.keyword));
+  return schemaIssues(manifestValidator(), value);
+}
+
+/**
+ * Every way `value` breaks the schema `check` was compiled from, one issue each, worded by `translate` (a file
+ * type's own wording, falling back to translateSchemaError for the rest).
+ */
+export function schemaIssues(check: ValidateFunction, value: unknown, translate: TranslateSchemaError = translateSchemaError): Issue[] {
+  if (check(value)) return [];
+  const errors = (check.errors ?? []).filter((e) => !LEFT_TO_RULES.has(e.keyword));
   // A value of the wrong type fails its other keywords too; only the type matters then.
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const issues = errors
@@ -30,7 +37,10 @@ export function checkSchema(value: unknown): Issue[] {
 }
 
 /** An issue, with what it suggests or misses so overlapping ones can be dropped. */
-type Translated = Issue & { suggestion?: string; missing?: string };
+export type Translated = Issue & { suggestion?: string; missing?: string };
+
+/** Words one ajv error at `path` of `value`. */
+export type TranslateSchemaError = (e: ErrorObject, path: Path, value: unknown) => Translated;
 
 /** An ajv instancePath (JSON pointer) as a data path, indexes of arrays as numbers. */
 function toPath(pointer: string, root: unknown): Path {
@@ -50,7 +60,8 @@ function toPath(pointer: string, root: unknown): Path {
   return path;
 }
 
-function translate(e: ErrorObject, path: Path, value: unknown): Translated {
+/** The manifest's wording of an ajv error; `unknown-key` and `invalid-value` errors come with a "did you mean". */
+export function translateSchemaError(e: ErrorObject, path: Path, value: unknown): Translated {
   const where = showPath(path, value);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {

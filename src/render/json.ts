@@ -11,11 +11,18 @@ export interface JsonFieldChange extends FieldChange {
 }
 
 /**
- * The plan as pretty JSON with a final newline. Objects are rebuilt field by field, so the document holds only
- * what the schema names, in a fixed key order. Strings keep their exact value: control and bidi characters are
- * written as \u escapes, not stripped, since this is data; URL credentials are masked unless showSensitive.
+ * The plan as pretty JSON with a final newline: planDocument's, with control and bidi characters written as \u
+ * escapes (not stripped, since this is data), so a terminal shows them inertly.
  */
 export function renderJson(plan: Plan, options: RenderOptions = {}): string {
+  return `${escapeUnsafeJson(JSON.stringify(planDocument(plan, options), null, 2))}\n`;
+}
+
+/**
+ * The plan as the JSON document holds it. Objects are rebuilt field by field, so the document holds only what the
+ * schema names, in a fixed key order; URL credentials are masked unless showSensitive.
+ */
+export function planDocument(plan: Plan, options: RenderOptions = {}): Plan {
   const show = options.showSensitive === true;
   const url = (v: string): string => (show ? v : maskUrl(v));
   const text = (v: string): string => (show ? v : maskUrlsIn(v));
@@ -80,7 +87,7 @@ export function renderJson(plan: Plan, options: RenderOptions = {}): string {
     message: text(w.message),
   });
 
-  const doc: Plan = {
+  return {
     format_version: PLAN_FORMAT_VERSION,
     sensitive_values: show ? 'shown' : 'masked',
     manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256 },
@@ -93,5 +100,4 @@ export function renderJson(plan: Plan, options: RenderOptions = {}): string {
     warnings: plan.warnings.map(warning),
     ...(plan.unsafe && plan.unsafe.length > 0 ? { unsafe: plan.unsafe.map(text) } : {}),
   };
-  return `${escapeUnsafeJson(JSON.stringify(doc, null, 2))}\n`;
 }

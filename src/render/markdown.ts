@@ -187,12 +187,12 @@ function changeBlock(change: Change, r: Redactor): string {
 }
 
 /** Text safe inside HTML: the summary of a details block. */
-function html(text: string): string {
+export function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** An inline code span that no backtick inside the text can end early. */
-function code(text: string): string {
+export function code(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
@@ -203,7 +203,7 @@ function code(text: string): string {
  * Prose with Markdown and HTML syntax escaped, so remote text cannot add links, images, mentions or markup.
  * Backticks stay: our own messages quote commands with them, and a code span can only make text more literal.
  */
-function plain(text: string): string {
+export function plain(text: string): string {
   return text.replace(/[\\*_[\]<>()#!|~&@]/g, '\\$&');
 }
 

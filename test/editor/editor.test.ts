@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { SCHEMA_LINE } from '../../src/adopt/export.js';
 import { ROOT } from '../helpers/cli.js';
 import { installRdhooks, type InstalledRepo } from '../package/install.js';
-import { LanguageClient } from './lsp.js';
+import { startYamlLanguageServer, type LanguageClient } from './lsp.js';
 
 const HANG_GUARD = 30_000;
 
@@ -28,23 +28,7 @@ let version = 0;
 
 beforeAll(async () => {
   repo = await installRdhooks();
-  server = new LanguageClient({
-    command: process.execPath,
-    args: [join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
-    cwd: repo.dir,
-    // Only the schema named in the file: no schema store catalog, which would be fetched from the network.
-    settings: { yaml: { validate: true, hover: false, completion: false, format: { enable: false }, schemaStore: { enable: false } }, http: { proxy: '', proxyStrictSSL: true } },
-    timeoutMs: HANG_GUARD,
-  });
-  const rootUri = pathToFileURL(repo.dir).href;
-  await server.request('initialize', {
-    processId: process.pid,
-    rootUri,
-    workspaceFolders: [{ uri: rootUri, name: 'repo' }],
-    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
-  });
-  server.notify('initialized', {});
-  server.notify('workspace/didChangeConfiguration', { settings: { yaml: { validate: true, schemaStore: { enable: false } } } });
+  server = await startYamlLanguageServer(repo.dir, join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), HANG_GUARD);
 }, 300_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@
  * kept for waitFor, and answers to the few requests a server sends its client.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 interface Message {
   jsonrpc: '2.0';
@@ -141,4 +142,28 @@ export class LanguageClient {
     const items = (params as { items?: { section?: string }[] }).items ?? [];
     return items.map((i) => this.options.settings[i.section ?? ''] ?? null);
   }
+}
+
+/**
+ * yaml-language-server started over stdio in `dir` and initialized as an editor does, validating files against the
+ * schema their modeline names only (no schema store catalog, which would be fetched from the network).
+ */
+export async function startYamlLanguageServer(dir: string, serverPath: string, timeoutMs: number): Promise<LanguageClient> {
+  const server = new LanguageClient({
+    command: process.execPath,
+    args: [serverPath, '--stdio'],
+    cwd: dir,
+    settings: { yaml: { validate: true, hover: false, completion: false, format: { enable: false }, schemaStore: { enable: false } }, http: { proxy: '', proxyStrictSSL: true } },
+    timeoutMs,
+  });
+  const rootUri = pathToFileURL(dir).href;
+  await server.request('initialize', {
+    processId: process.pid,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: 'repo' }],
+    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
+  });
+  server.notify('initialized', {});
+  server.notify('workspace/didChangeConfiguration', { settings: { yaml: { validate: true, schemaStore: { enable: false } } } });
+  return server;
 }
