@@ -48,16 +48,19 @@ const concurrency = (group: string): string => `concurrency:
 `;
 
 /**
- * After the step with \`id\`: store a refresh token RD rotated as the secret. GITHUB_TOKEN cannot write secrets, so this
+ * After the step with \`id\`: store each refresh token RD rotated as the secret it replaces. GITHUB_TOKEN cannot write secrets, so this
  * needs RDHOOKS_SECRETS_TOKEN, a token allowed to (a fine-grained token with "Secrets: read and write" on this
  * repository). The token is masked in the log by rdhooks before it is handed over.
  */
-const storeRotated = (id: string): string => `      - name: Store a rotated refresh token
-        if: \${{ always() && steps.${id}.outputs.refresh-token != '' }}
+const storeRotated = (id: string): string => `      - name: Store rotated refresh tokens
+        if: \${{ always() && steps.${id}.outputs.refresh-tokens != '' }}
         env:
           GH_TOKEN: \${{ secrets.RDHOOKS_SECRETS_TOKEN }}
-          REFRESH_TOKEN: \${{ steps.${id}.outputs.refresh-token }}
-        run: gh secret set RDSTATION_REFRESH_TOKEN --body "$REFRESH_TOKEN"
+          TOKENS: \${{ steps.${id}.outputs.refresh-tokens }}
+        run: |
+          jq -r 'to_entries[] | "\\(.key) \\(.value)"' <<<"$TOKENS" | while read -r name value; do
+            gh secret set "$name" --body "$value"
+          done
 `;
 
 /** The files whose changes trigger a plan or an apply: the manifest, the pinned rdhooks, these workflows. */

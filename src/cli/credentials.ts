@@ -34,6 +34,8 @@ export interface CredentialSource {
   prefix?: string;
   /** An env file to read; when not given, the default one, if present. */
   envFile?: string;
+  /** Read the env file alone, not the environment (a workspace account whose credentials are in its own file). */
+  fileOnly?: boolean;
 }
 
 /** Reads credentials: the environment first, then RDSTATION_REFRESH_TOKEN_FILE, then the env file. */
@@ -44,7 +46,7 @@ export async function loadCredentials(io: Io, source: CredentialSource = {}): Pr
   const fromFile = (await readEnvFile(envPath).catch((err: NodeJS.ErrnoException) => {
     throw new UserError(`cannot read the credentials file ${escapeControl(shownAs)}: ${err.message}.`, 'It holds KEY=value lines, as rdhooks auth exchange --credentials-file writes them.');
   })) ?? (source.envFile === undefined ? {} : missingFile(shownAs));
-  const value = (name: string): string | undefined => io.env[`${prefix}${name}`]?.trim() || undefined;
+  const value = (name: string): string | undefined => (source.fileOnly ? undefined : io.env[`${prefix}${name}`]?.trim() || undefined);
   const merged: Record<string, string | undefined> = {};
   for (const name of NAMES) merged[`RDSTATION_${name}`] = value(name) ?? (fromFile[`${prefix}${name}`]?.trim() || undefined);
 
@@ -74,9 +76,13 @@ async function readTokenFile(path: string, shownAs: string): Promise<string> {
   throw new UserError(`RDSTATION_REFRESH_TOKEN_FILE ${escapeControl(shownAs)} is empty.`, 'Point it at a file holding the refresh token alone.');
 }
 
+/** The refresh tokens rotated in this run, by the variable each replaces: the step output lists them all. */
+const rotated = new Map<string, string>();
+
 /**
  * What to do with a rotated refresh token: write it back to the file it came from (atomically, 0600); in GitHub
- * Actions, mask it and set it as the step output `refresh-token`, for the workflow to store as the secret;
+ * Actions, mask it and set the step output `refresh-tokens`, a JSON object from each variable whose token rotated
+ * (`RDSTATION_REFRESH_TOKEN`, or a workspace account's) to its new token, for the workflow to store as secrets;
  * otherwise warn loudly that the stored one may stop working. Never printed.
  */
 export function saveRotatedToken(from: RefreshSource, io: Io): RefreshTokenSaver {
@@ -96,10 +102,11 @@ export function saveRotatedToken(from: RefreshSource, io: Io): RefreshTokenSaver
     if (io.env.GITHUB_ACTIONS === 'true' && output && /^\S+$/.test(token)) {
       // The runner reads workflow commands from stderr as well as stdout, and stdout carries the plan.
       io.stderr.write(`::add-mask::${token}\n`);
-      await writeOutputFile(resolve(io.cwd, output), `refresh-token=${token}\n`, { shownAs: 'GITHUB_OUTPUT', append: true });
+      rotated.set(from.variable, token);
+      await writeOutputFile(resolve(io.cwd, output), `refresh-tokens=${JSON.stringify(Object.fromEntries(rotated))}\n`, { shownAs: 'GITHUB_OUTPUT', append: true });
       io.stderr.write(
         `::warning title=rdhooks: new refresh token::RD Station issued a new refresh token and may retire ${from.variable}. ` +
-          'It is this step\'s output "refresh-token" (masked): store it as the secret, e.g. with gh secret set (see the README, "Rotated refresh tokens").\n',
+          'It is in this step\'s output "refresh-tokens" (masked): store it as the secret of that name (see the README, "Rotated refresh tokens").\n',
       );
       return;
     }

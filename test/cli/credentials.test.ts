@@ -87,7 +87,7 @@ describe('a refresh token RD rotates is never lost', () => {
     expect((await stat(join(cwd, 'token'))).mode & 0o777).toBe(0o600);
   });
 
-  it('in GitHub Actions, is masked and set as the step output refresh-token', async () => {
+  it('in GitHub Actions, is masked and set in the step output refresh-tokens, by the secret it replaces', async () => {
     const e = await emulator(true);
     const cwd = await folder({ output: '' });
     const r = await rdhooks(['plan', '--format', 'json'], {
@@ -97,9 +97,10 @@ describe('a refresh token RD rotates is never lost', () => {
     expectExit(r, EXIT.ok);
     const rotated = e.credentials.refreshToken;
     expect(r.stderr.split('\n')[0]).toBe(`::add-mask::${rotated}`);
-    expect(await readFile(join(cwd, 'output'), 'utf8')).toBe(`refresh-token=${rotated}\n`);
+    expect(await readFile(join(cwd, 'output'), 'utf8')).toBe(`refresh-tokens={"RDSTATION_REFRESH_TOKEN":"${rotated}"}\n`);
     expect(JSON.parse(r.stdout)).toMatchObject({ format_version: 2 });
     expect(r.stderr).toContain('::warning title=rdhooks: new refresh token::');
+    expect(r.stdout).not.toContain(rotated);
   });
 
   it('elsewhere, from the environment, brings a prominent warning and is never printed', async () => {

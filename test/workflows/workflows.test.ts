@@ -45,7 +45,7 @@ const SECRETS_ENV = {
   RDSTATION_CLIENT_SECRET: '${{ secrets.RDSTATION_CLIENT_SECRET }}',
   RDSTATION_REFRESH_TOKEN: '${{ secrets.RDSTATION_REFRESH_TOKEN }}',
 };
-const STORE_ROTATED = 'Store a rotated refresh token';
+const STORE_ROTATED = 'Store rotated refresh tokens';
 const INVALID_MANIFEST = 'version: 1\nwebhooks:\n  - name: broken\n    event_type: WEBHOOK.NOPE\n    url: https://hooks.example.com/x\n';
 
 // A job runs rdhooks and npx a dozen times: a hang guard, generous for a busy 2-core machine.
@@ -232,9 +232,9 @@ describe('GitHub Actions workflows: structure', () => {
     const talking = actionSteps(w).filter((s) => s.with?.command !== 'validate');
     expect(store).toEqual({
       name: STORE_ROTATED,
-      if: `\${{ always() && steps.${String(talking[0]?.id)}.outputs.refresh-token != '' }}`,
-      env: { GH_TOKEN: '${{ secrets.RDHOOKS_SECRETS_TOKEN }}', REFRESH_TOKEN: `\${{ steps.${String(talking[0]?.id)}.outputs.refresh-token }}` },
-      run: 'gh secret set RDSTATION_REFRESH_TOKEN --body "$REFRESH_TOKEN"',
+      if: `\${{ always() && steps.${String(talking[0]?.id)}.outputs.refresh-tokens != '' }}`,
+      env: { GH_TOKEN: '${{ secrets.RDHOOKS_SECRETS_TOKEN }}', TOKENS: `\${{ steps.${String(talking[0]?.id)}.outputs.refresh-tokens }}` },
+      run: expect.stringContaining('gh secret set "$name" --body "$value"'),
     });
     // Secrets only reach the steps that call RD Station, never the whole job; nothing else reaches the action.
     expect(JSON.stringify(w.env ?? {})).not.toContain('secrets.');
@@ -443,7 +443,7 @@ describe('GitHub Actions: apply.yml and drift.yml', () => {
     const run = await runGithub(github.drift, { ...box, emulator: rotating, env: { ...box.env, RDSTATION_API_URL: rotating.url } }, { ...SECRETS, RDHOOKS_SECRETS_TOKEN: 'secrets-writer' }, 'push');
     const fresh = rotating.credentials.refreshToken;
     expect(fresh).not.toBe(SECRETS.RDSTATION_REFRESH_TOKEN);
-    expect(run.step('Detect drift').outputs['refresh-token']).toBe(fresh);
+    expect(JSON.parse(run.step('Detect drift').outputs['refresh-tokens'] ?? '')).toEqual({ RDSTATION_REFRESH_TOKEN: fresh });
     expect(run.step('Detect drift').stderr.split('\n')).toContain(`::add-mask::${fresh}`);
     const gh = await readGh(join(box.dir, '..'));
     expect(gh.state.secrets).toEqual({ RDSTATION_REFRESH_TOKEN: fresh });
