@@ -2,7 +2,7 @@
 # and the apply report to the job summary.
 # shellcheck shell=bash
 set +e
-rdhooks apply "$RDHOOKS_MANIFEST" --auto-approve "${RDHOOKS_EXTRA[@]}"
+rdhooks apply "${RDHOOKS_TARGET[@]}" --auto-approve "${RDHOOKS_EXTRA[@]}"
 code=$?
 set -e
 output exitcode "$code"

@@ -13,12 +13,14 @@ report="$PLAN_DIR/issue.md"
 {
   if [ "$status" = drift ]; then
     echo '**Drift:** the RD Station account is not as the manifest wants: changed outside rdhooks, suspended by RD Station, or a target failing.'
-    echo "Run \`rdhooks apply\` to restore the manifest (\`--replace\` recreates a suspended webhook once its target answers), or change \`$RDHOOKS_MANIFEST\` to keep what the account has now."
+    echo "Run \`rdhooks apply\` to restore the manifest (\`--replace\` recreates a suspended webhook once its target answers), or change \`$RDHOOKS_SUBJECT\` to keep what the account has now."
     echo
     cat "$PLAN_DIR/plan.md"
   elif [ "$status" = error ]; then
     echo "**Error:** the drift check itself failed (\`rdhooks plan\` exited with code $PLAN_CODE), so drift is unknown."
     echo
+    # A workspace plans the accounts that did not fail: their part still tells.
+    if [ -s "$PLAN_DIR/plan.md" ]; then cat "$PLAN_DIR/plan.md"; echo; fi
     log_block "$PLAN_DIR/plan.log"
   fi
   echo
@@ -41,7 +43,7 @@ if [ "$status" = clean ]; then
   else
     echo 'No drift and no open drift issue.'
   fi
-  echo "No drift: the account matches $RDHOOKS_MANIFEST."
+  echo "No drift: the account matches $RDHOOKS_SUBJECT."
   exit 0
 fi
 
@@ -56,7 +58,7 @@ else
 fi
 
 if [ "$status" = drift ]; then
-  fail "Drift: the account no longer matches $RDHOOKS_MANIFEST."
+  fail "Drift: the account no longer matches $RDHOOKS_SUBJECT."
 fi
 summarize_failure 'rdhooks drift check failed'
 fail "The drift check failed: rdhooks plan exited with code $PLAN_CODE."

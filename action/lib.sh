@@ -10,6 +10,15 @@ rdhooks() {
 # Extra flags from the args input, split on whitespace.
 read -r -a RDHOOKS_EXTRA <<<"${RDHOOKS_ARGS:-}"
 
+# What rdhooks runs on: every account of the workspace input when it is set, else the manifest; and its name.
+if [ -n "${RDHOOKS_WORKSPACE:-}" ]; then
+  RDHOOKS_TARGET=(--workspace "$RDHOOKS_WORKSPACE")
+  RDHOOKS_SUBJECT=$RDHOOKS_WORKSPACE
+else
+  RDHOOKS_TARGET=("$RDHOOKS_MANIFEST")
+  RDHOOKS_SUBJECT=$RDHOOKS_MANIFEST
+fi
+
 # TEXT made safe as the message of a workflow command (GitHub's own escaping of %, CR and LF).
 escape_data() {
   local s=${1//'%'/%25}
@@ -41,14 +50,15 @@ log_block() {
   echo '```'
 }
 
-# Plans the manifest with --detailed-exitcode (and the flags given) into a fresh directory under $RUNNER_TEMP; sets
-# PLAN_CODE (0: nothing to do, 2: changes or findings, else failed), PLAN_DIR, and the outputs exitcode,
-# has-changes and the plan files.
+# Plans the manifest (or workspace) with --detailed-exitcode (and the flags given) into a fresh directory under
+# $RUNNER_TEMP; sets PLAN_CODE (0: nothing to do, 2: changes or findings, else failed), PLAN_DIR, and the outputs
+# exitcode, has-changes and the plan files. A workspace with a failed account still has a Markdown plan (the others'
+# plans, and the error in the failed one's row).
 # rdhooks itself appends the Markdown plan to $GITHUB_STEP_SUMMARY.
 plan_account() {
   PLAN_DIR=$(mktemp -d "$RUNNER_TEMP/rdhooks-XXXXXX")
   set +e
-  rdhooks plan "$RDHOOKS_MANIFEST" --format markdown --detailed-exitcode --out "$PLAN_DIR/plan.json" "$@" "${RDHOOKS_EXTRA[@]}" \
+  rdhooks plan "${RDHOOKS_TARGET[@]}" --format markdown --detailed-exitcode --out "$PLAN_DIR/plan.json" "$@" "${RDHOOKS_EXTRA[@]}" \
     >"$PLAN_DIR/plan.md" 2>"$PLAN_DIR/plan.log"
   PLAN_CODE=$?
   set -e

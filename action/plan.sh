@@ -4,12 +4,12 @@
 # shellcheck shell=bash
 plan_account
 
-# One comment per manifest: the marker names the manifest unless it is ./webhooks.yaml.
+# One comment per manifest (or workspace): the marker names it unless it is ./webhooks.yaml.
 dir=${RDHOOKS_WORKING_DIRECTORY:-.}
 dir=${dir%/}
 dir=${dir#./}
-where=$RDHOOKS_MANIFEST
-if [ -n "$dir" ] && [ "$dir" != . ]; then where="$dir/$RDHOOKS_MANIFEST"; fi
+where=$RDHOOKS_SUBJECT
+if [ -n "$dir" ] && [ "$dir" != . ]; then where="$dir/$RDHOOKS_SUBJECT"; fi
 where=${where#./}
 if [ "$where" = webhooks.yaml ]; then
   RDHOOKS_MARKER='<!-- rdhooks-plan -->'
@@ -27,8 +27,10 @@ sha=${RDHOOKS_HEAD_SHA:-$GITHUB_SHA}
   else
     echo '### rdhooks plan failed'
     echo
-    echo "\`rdhooks plan\` exited with code $PLAN_CODE; the account was not compared with the manifest."
+    echo "\`rdhooks plan\` exited with code $PLAN_CODE: what it could not plan is below, and was not compared with the account."
     echo
+    # A workspace plans the accounts that did not fail: their part still tells.
+    if [ -s "$PLAN_DIR/plan.md" ]; then cat "$PLAN_DIR/plan.md"; echo; fi
     log_block "$PLAN_DIR/plan.log"
   fi
   echo

@@ -28,12 +28,40 @@ const SETUP = `      - uses: actions/checkout@v4
         run: npm ci
 `;
 
+/** What the GitHub workflows work on: the manifest, or a workspace and its accounts' credentials. */
+interface Subject {
+  /** The action's input naming it. */
+  input: string;
+  /** The files whose changes trigger a plan or an apply, besides the pinned rdhooks and the workflows. */
+  paths: readonly string[];
+  /** The environment variables holding the RD Station credentials, each from the secret of its name. */
+  secrets: readonly string[];
+}
+
+const CREDENTIAL_NAMES = ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN'] as const;
+
+const MANIFEST_SUBJECT: Subject = { input: 'manifest: webhooks.yaml', paths: ['webhooks.yaml'], secrets: CREDENTIAL_NAMES.map((n) => `RDSTATION_${n}`) };
+
+/** The accounts of the workspace `rdhooks init --workspace` writes: names and their credentials' prefixes. */
+export const SAMPLE_ACCOUNTS = [
+  { name: 'acme', account: 'ACME Marketing', prefix: 'RDSTATION_ACME_' },
+  { name: 'globex', account: 'Globex Inc', prefix: 'RDSTATION_GLOBEX_' },
+] as const;
+
+const WORKSPACE_SUBJECT: Subject = {
+  input: 'workspace: rdhooks.workspace.yaml',
+  paths: ['rdhooks.workspace.yaml', 'accounts/**'],
+  secrets: SAMPLE_ACCOUNTS.flatMap((a) => CREDENTIAL_NAMES.map((n) => `${a.prefix}${n}`)),
+};
+
 /** The RD Station credentials, given only to the steps that call the API. */
-const RD_SECRETS = `        env:
-          RDSTATION_CLIENT_ID: \${{ secrets.RDSTATION_CLIENT_ID }}
-          RDSTATION_CLIENT_SECRET: \${{ secrets.RDSTATION_CLIENT_SECRET }}
-          RDSTATION_REFRESH_TOKEN: \${{ secrets.RDSTATION_REFRESH_TOKEN }}
-`;
+const rdSecrets = (s: Subject): string => `        env:\n${s.secrets.map((name) => `          ${name}: \${{ secrets.${name} }}\n`).join('')}`;
+
+/** The header comment's list of secrets. */
+const secretsComment = (s: Subject): string =>
+  s === MANIFEST_SUBJECT
+    ? '# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a\n# refresh token RD rotates.'
+    : "# Secrets: each account's <PREFIX>CLIENT_ID, <PREFIX>CLIENT_SECRET and <PREFIX>REFRESH_TOKEN (listed under env:\n# below: add an account's when you add it to the workspace); RDHOOKS_SECRETS_TOKEN to store refresh tokens RD rotates.";
 
 /**
  * A concurrency group per workflow, never cancelling a job in progress: RD may answer a token refresh with a new
@@ -63,15 +91,10 @@ const storeRotated = (id: string): string => `      - name: Store rotated refres
           done
 `;
 
-/** The files whose changes trigger a plan or an apply: the manifest, the pinned rdhooks, these workflows. */
-const PATHS = `    paths:
-      - webhooks.yaml
-      - package.json
-      - package-lock.json
-      - .github/workflows/rdhooks-*.yml
-`;
+/** The files whose changes trigger a plan or an apply: the manifest (or workspace), the pinned rdhooks, these workflows. */
+const paths = (s: Subject): string => `    paths:\n${[...s.paths, 'package.json', 'package-lock.json', '.github/workflows/rdhooks-*.yml'].map((p) => `      - ${p}\n`).join('')}`;
 
-const PLAN = `# rdhooks plan on pull requests (.github/workflows/rdhooks-plan.yml).
+const plan = (s: Subject): string => `# rdhooks plan on pull requests (.github/workflows/rdhooks-plan.yml).
 #
 # Validates the manifest (problems become annotations on the diff), then plans it against the account: the plan
 # goes to the job summary and to one pull-request comment, edited in place on every push. The job fails when
@@ -79,13 +102,13 @@ const PLAN = `# rdhooks plan on pull requests (.github/workflows/rdhooks-plan.ym
 #
 # rdhooks is a pinned dev dependency of this repository: \`npm ci\` installs the locked version, and the action runs
 # from node_modules, so the lockfile decides what runs with your secrets.
-# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a
-# refresh token RD rotates. Pull requests from forks get no secrets: they are validated, not planned.
+${secretsComment(s)}
+# Pull requests from forks get no secrets: they are validated, not planned.
 name: rdhooks plan
 
 on:
   pull_request:
-${PATHS}
+${paths(s)}
 permissions:
   contents: read
   pull-requests: write
@@ -101,7 +124,7 @@ ${SETUP}      - name: Validate
         uses: ./node_modules/rdhooks
         with:
           command: validate
-          manifest: webhooks.yaml
+          ${s.input}
       - name: Plan
         id: plan
         # Also after a failed Validate, so the comment shows the problems instead of a stale plan.
@@ -109,24 +132,23 @@ ${SETUP}      - name: Validate
         uses: ./node_modules/rdhooks
         with:
           command: plan
-          manifest: webhooks.yaml
-${RD_SECRETS}${storeRotated('plan')}`;
+          ${s.input}
+${rdSecrets(s)}${storeRotated('plan')}`;
 
-const APPLY = `# rdhooks apply on the main branch (.github/workflows/rdhooks-apply.yml).
+const apply = (s: Subject): string => `# rdhooks apply on the main branch (.github/workflows/rdhooks-apply.yml).
 #
 # Converges the account to the merged manifest. The concurrency group queues applies instead of overlapping
 # them; a queued apply that a newer push replaces is not lost, since the newer run applies the newer manifest.
 # rdhooks writes the plan and the apply report to the job summary.
 #
-# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a
-# refresh token RD rotates.
+${secretsComment(s)}
 # Consider an environment with required reviewers (\`environment: production\` on the job) to gate applies.
 name: rdhooks apply
 
 on:
   push:
     branches: [main]
-${PATHS}  workflow_dispatch:
+${paths(s)}  workflow_dispatch:
 
 permissions:
   contents: read
@@ -141,24 +163,23 @@ ${SETUP}      - name: Validate
         uses: ./node_modules/rdhooks
         with:
           command: validate
-          manifest: webhooks.yaml
+          ${s.input}
       - name: Apply
         id: apply
         uses: ./node_modules/rdhooks
         with:
           command: apply
-          manifest: webhooks.yaml
-${RD_SECRETS}${storeRotated('apply')}`;
+          ${s.input}
+${rdSecrets(s)}${storeRotated('apply')}`;
 
-const DRIFT = `# rdhooks drift detection on a schedule (.github/workflows/rdhooks-drift.yml).
+const drift = (s: Subject): string => `# rdhooks drift detection on a schedule (.github/workflows/rdhooks-drift.yml).
 #
 # Plans the manifest of the default branch against the account and probes every target. On drift (someone changed
 # the account by hand, RD suspended a webhook, a target stopped answering) or on an error, it opens one issue, or
 # updates the open one with the same title; when the account matches the manifest again, it closes that issue.
 # The job fails on drift and on errors, so the run is red too.
 #
-# Secrets: RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET, RDSTATION_REFRESH_TOKEN; RDHOOKS_SECRETS_TOKEN to store a
-# refresh token RD rotates.
+${secretsComment(s)}
 name: rdhooks drift
 
 on:
@@ -181,12 +202,12 @@ ${SETUP}      - name: Detect drift
         uses: ./node_modules/rdhooks
         with:
           command: drift
-          manifest: webhooks.yaml
+          ${s.input}
           drift-issue-title: rdhooks found drift in the RD Station webhooks
           # Probe every managed target ({"leads": []}, User-Agent rdhooks-target-check), so a dead receiver is
           # found before RD suspends its webhook.
           args: --check-targets=all
-${RD_SECRETS}${storeRotated('drift')}`;
+${rdSecrets(s)}${storeRotated('drift')}`;
 
 const GITLAB = `# rdhooks on GitLab CI (.gitlab-ci.yml of a repository that holds the manifest).
 #
@@ -396,12 +417,19 @@ drift:
       exit 1
 `;
 
-/** The files `rdhooks init` writes for each CI system. GitLab gets a whole .gitlab-ci.yml: init is for a repository that holds the manifest. */
-export const CI_TEMPLATES: Readonly<Record<CiSystem, readonly CiTemplate[]>> = {
-  github: [
-    { path: '.github/workflows/rdhooks-plan.yml', example: 'examples/github-actions/plan.yml', text: PLAN },
-    { path: '.github/workflows/rdhooks-apply.yml', example: 'examples/github-actions/apply.yml', text: APPLY },
-    { path: '.github/workflows/rdhooks-drift.yml', example: 'examples/github-actions/drift.yml', text: DRIFT },
-  ],
+/** The GitHub workflows for a subject: plan, apply and drift. */
+const githubTemplates = (s: Subject, examples: string): CiTemplate[] => [
+  { path: '.github/workflows/rdhooks-plan.yml', example: `${examples}/plan.yml`, text: plan(s) },
+  { path: '.github/workflows/rdhooks-apply.yml', example: `${examples}/apply.yml`, text: apply(s) },
+  { path: '.github/workflows/rdhooks-drift.yml', example: `${examples}/drift.yml`, text: drift(s) },
+];
+
+/**
+ * The files `rdhooks init` writes for each CI system, and for the workspace `init --workspace` writes (its
+ * accounts' secrets listed). GitLab gets a whole .gitlab-ci.yml: init is for a repository that holds the manifest.
+ */
+export const CI_TEMPLATES: Readonly<Record<CiSystem | 'github-workspace', readonly CiTemplate[]>> = {
+  github: githubTemplates(MANIFEST_SUBJECT, 'examples/github-actions'),
   gitlab: [{ path: '.gitlab-ci.yml', example: 'examples/gitlab-ci.yml', text: GITLAB }],
+  'github-workspace': githubTemplates(WORKSPACE_SUBJECT, 'examples/github-actions/workspace'),
 };

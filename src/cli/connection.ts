@@ -7,7 +7,7 @@ import { UserError } from '../shared/errors.js';
 import { escapeControl } from '../shared/text.js';
 import { maskUrl } from '../shared/url.js';
 import { UsageError, type ParsedArgs } from './command.js';
-import { DEFAULT_CREDENTIALS_FILE } from './credentials.js';
+import { DEFAULT_CREDENTIALS_FILE, type CredentialSource } from './credentials.js';
 import type { Io } from './io.js';
 import { booleanFlag, DEFAULTS, numberFlag, secondsFlag, stringFlag } from './options.js';
 
@@ -91,10 +91,16 @@ export interface Connection extends AccountSession {
   close(): Promise<void>;
 }
 
-/** Opens the API the options describe: the in-process emulator, or RD Station with credentials from the environment. */
-export async function openConnection(options: ConnectionOptions, io: Io): Promise<Connection> {
-  const logger = (line: string): void => void io.stderr.write(`${line}\n`);
-  const settings = {
+/** Whose connection this is, in a workspace: its name (log lines start with it) and where its credentials are. */
+export interface ConnectionOwner {
+  label: string;
+  credentials: CredentialSource;
+}
+
+/** The HTTP client's settings the options give, with log lines (prefixed by `label`, when given) on stderr. */
+export function clientSettings(options: ConnectionOptions, io: Io, label?: string) {
+  const logger = (line: string): void => void io.stderr.write(`${label === undefined ? '' : `${label}: `}${line}\n`);
+  return {
     timeoutMs: options.timeoutMs,
     maxAttempts: options.maxAttempts,
     deadlineMs: options.deadlineMs,
@@ -102,17 +108,26 @@ export async function openConnection(options: ConnectionOptions, io: Io): Promis
     logger,
     ...(options.debug ? { debug: logger } : {}),
   };
+}
+
+/**
+ * Opens the API the options describe: the in-process emulator, or RD Station with credentials from the environment
+ * (a workspace account's, when `owner` says whose).
+ */
+export async function openConnection(options: ConnectionOptions, io: Io, owner?: ConnectionOwner): Promise<Connection> {
+  const settings = clientSettings(options, io, owner?.label);
   const { createHttpApi } = await import('../rdstation/http.js');
   if (options.emulator) {
     const [{ startEmulator }, { DEMO_WEBHOOKS }] = await Promise.all([import('../emulator/server.js'), import('../emulator/demo.js')]);
     const emulator = await startEmulator({ state: join(io.cwd, EMULATOR_STATE), seed: DEMO_WEBHOOKS });
     const api = createHttpApi({ ...settings, apiUrl: emulator.url, auth: { accessToken: emulator.issueToken() } });
-    logger(`Using the in-process emulator (state in ${EMULATOR_STATE}), not RD Station.`);
+    settings.logger(`Using the in-process emulator (state in ${EMULATOR_STATE}), not RD Station.`);
     // A stable label rather than the ephemeral port, so headers and saved plans do not change from run to run.
     return { api, apiUrl: `emulator:${EMULATOR_STATE}`, readsFreely: true, close: () => emulator.close() };
   }
   const { loadCredentials, saveRotatedToken } = await import('./credentials.js');
-  const { credentials, refreshFrom } = await loadCredentials(io, options.credentialsFile !== undefined ? { envFile: options.credentialsFile } : {});
+  const source = owner?.credentials ?? (options.credentialsFile !== undefined ? { envFile: options.credentialsFile } : {});
+  const { credentials, refreshFrom } = await loadCredentials(io, source);
   const auth = options.refreshOnly && credentials.refresh ? { refresh: credentials.refresh } : credentials;
   const api = createHttpApi({
     ...settings,

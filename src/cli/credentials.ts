@@ -58,7 +58,10 @@ export async function loadCredentials(io: Io, source: CredentialSource = {}): Pr
     refreshFrom = { kind: 'token-file', path: resolve(io.cwd, tokenFile), shownAs: tokenFile };
   } else if (merged.RDSTATION_REFRESH_TOKEN) refreshFrom = { kind: 'env-file', path: envPath, shownAs, variable: `${prefix}REFRESH_TOKEN` };
 
-  const credentials = credentialsFromEnv(merged);
+  if (source.fileOnly && Object.values(merged).every((v) => v === undefined)) {
+    throw new UserError(`No RD Station credentials in ${escapeControl(shownAs)}.`, 'It needs RDSTATION_CLIENT_ID, RDSTATION_CLIENT_SECRET and RDSTATION_REFRESH_TOKEN lines (rdhooks auth exchange --credentials-file FILE writes them), or RDSTATION_ACCESS_TOKEN.');
+  }
+  const credentials = credentialsFromEnv(merged, prefix);
   return credentials.refresh && refreshFrom ? { credentials, refreshFrom } : { credentials };
 }
 

@@ -1,7 +1,8 @@
 /** How a command shows what it made: colour, masking, the plan format, manifest diagnostics, the job summary. */
 import type { Argv } from 'yargs';
-import type { Manifest } from '../manifest/types.js';
+import type { Diagnostic, Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
+import type { AccountPlan } from '../render/workspace.js';
 import { UserError } from '../shared/errors.js';
 import { count } from '../shared/wording.js';
 import { writeOutputFile } from '../shared/write-file.js';
@@ -59,19 +60,39 @@ export async function renderPlanAs(plan: Plan, format: PlanFormat, display: Disp
   }
 }
 
+/** A workspace's plans in `format`: text grouped by account, one Markdown comment, or the versioned JSON document. */
+export async function renderWorkspaceAs(entries: readonly AccountPlan[], format: PlanFormat, display: Display, io: Io): Promise<string> {
+  const render = await import('../render/workspace.js');
+  const options = { showSensitive: display.showSensitive };
+  switch (format) {
+    case 'json':
+      return render.renderWorkspaceJson(entries, options);
+    case 'markdown':
+      return render.renderWorkspaceMarkdown(entries, { ...options, drift: display.drift === true });
+    case 'text':
+      return render.renderWorkspaceText(entries, { ...options, color: useColor(io.stdout, io.env, display.color) });
+  }
+}
+
 /** Loads the manifest, printing its warnings and errors to stderr; throws when it has errors. Keeps its text (for pin). */
 export async function loadValidManifest(file: string, io: Io, display: Display): Promise<{ manifest: Manifest; text: string }> {
-  const [{ loadManifest }, { formatText }] = await Promise.all([import('../manifest/load.js'), import('../manifest/format.js')]);
+  const { loadManifest } = await import('../manifest/load.js');
   const result = await loadManifest(file, io.env, { cwd: io.cwd });
-  const paint = painter(useColor(io.stderr, io.env, display.color));
-  if (result.diagnostics.length > 0) {
-    io.stderr.write(formatText(result.diagnostics, { ...(result.text !== undefined ? { source: result.text } : {}), paint, showSensitive: display.showSensitive }));
-  }
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const errors = await printDiagnostics(result.diagnostics, result.text, io, display);
   if (!result.manifest || result.text === undefined || errors > 0) {
     throw new UserError(`${file} is not a valid manifest (${count(errors, 'error')} above); nothing was changed.`, 'Fix them and run again.');
   }
   return { manifest: result.manifest, text: result.text };
+}
+
+/** Prints diagnostics to stderr, with code frames when the text they point into is given; resolves to how many are errors. */
+export async function printDiagnostics(diagnostics: readonly Diagnostic[], text: string | undefined, io: Io, display: Display): Promise<number> {
+  if (diagnostics.length > 0) {
+    const { formatText } = await import('../manifest/format.js');
+    const paint = painter(useColor(io.stderr, io.env, display.color));
+    io.stderr.write(formatText(diagnostics, { ...(text !== undefined ? { source: text } : {}), paint, showSensitive: display.showSensitive }));
+  }
+  return diagnostics.filter((d) => d.severity === 'error').length;
 }
 
 /** Appends Markdown to the job summary when there is one; a failure is a warning, not an error. */

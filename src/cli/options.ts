@@ -13,6 +13,7 @@ export const DEFAULTS = {
   retries: HTTP_DEFAULTS.maxAttempts - 1,
   deadline: HTTP_DEFAULTS.deadlineMs / 1000,
   concurrency: 4,
+  parallel: 4,
 } as const;
 
 /** The longest duration a flag may give, in seconds: Node's timers overflow past 2^31-1 ms. */

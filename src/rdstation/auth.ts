@@ -23,8 +23,12 @@ export const CREDENTIAL_VARS = {
   refreshToken: 'RDSTATION_REFRESH_TOKEN',
 } as const;
 
-/** Reads credentials from the environment only; throws a UserError naming the variables when they are missing. */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
+/**
+ * Reads credentials from the environment only; throws a UserError naming the variables when they are missing, under
+ * `shownPrefix` when the caller read them under another prefix than `RDSTATION_` (a workspace account's).
+ */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv, shownPrefix = 'RDSTATION_'): Credentials {
+  const shown = (name: string): string => `${shownPrefix}${name.slice('RDSTATION_'.length)}`;
   const get = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v ? v : undefined;
@@ -38,7 +42,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
     [CREDENTIAL_VARS.clientSecret, clientSecret],
     [CREDENTIAL_VARS.refreshToken, refreshToken],
   ] as const;
-  const missing = refreshVars.filter(([, v]) => v === undefined).map(([n]) => n);
+  const missing = refreshVars.filter(([, v]) => v === undefined).map(([n]) => shown(n));
   const creds: Credentials = {};
   if (accessToken) creds.accessToken = accessToken;
   if (clientId && clientSecret && refreshToken) creds.refresh = { clientId, clientSecret, refreshToken };
@@ -46,12 +50,12 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
     if (missing.length < refreshVars.length) {
       throw new UserError(
         `Incomplete RD Station credentials: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set.`,
-        `Set ${CREDENTIAL_VARS.clientId}, ${CREDENTIAL_VARS.clientSecret} and ${CREDENTIAL_VARS.refreshToken} together, or set ${CREDENTIAL_VARS.accessToken}; or run with --emulator to try rdhooks offline.`,
+        `Set ${shown(CREDENTIAL_VARS.clientId)}, ${shown(CREDENTIAL_VARS.clientSecret)} and ${shown(CREDENTIAL_VARS.refreshToken)} together, or set ${shown(CREDENTIAL_VARS.accessToken)}; or run with --emulator to try rdhooks offline.`,
       );
     }
     throw new UserError(
       'No RD Station credentials: none in the environment or a credentials file.',
-      `Set ${CREDENTIAL_VARS.accessToken}, or ${CREDENTIAL_VARS.clientId} + ${CREDENTIAL_VARS.clientSecret} + ${CREDENTIAL_VARS.refreshToken} (rdhooks auth exchange --credentials-file .rdhooks/credentials.env saves them); or run with --emulator to try rdhooks offline.`,
+      `Set ${shown(CREDENTIAL_VARS.accessToken)}, or ${shown(CREDENTIAL_VARS.clientId)} + ${shown(CREDENTIAL_VARS.clientSecret)} + ${shown(CREDENTIAL_VARS.refreshToken)} (rdhooks auth exchange --credentials-file .rdhooks/credentials.env saves them); or run with --emulator to try rdhooks offline.`,
     );
   }
   return creds;

@@ -3,7 +3,7 @@ import type { Manifest } from '../manifest/types.js';
 import { planWebhooks, type PlanRequest } from '../plan/plan.js';
 import type { Plan, PlanError } from '../plan/types.js';
 import type { RemoteWebhook } from '../shared/webhook.js';
-import { checkAccount, nameAndListing, type AccountListing, type AccountSession } from './session.js';
+import { checkAccount, nameAndListing, type AccountListing, type AccountSession, type ExpectedAccount } from './session.js';
 import { failingTargets, targetsToCheck, type CheckTargets, type TargetProbe } from './target-check.js';
 
 /** A plan and the listing it was made from (apply compares the account against it before writing). */
@@ -33,6 +33,8 @@ export interface PlanAccountOptions {
    * read, so the network and the parse overlap); asked now otherwise.
    */
   fetched?: Promise<AccountListing>;
+  /** The account the credentials must belong to, when another than the manifest's `account:` says (a workspace). */
+  expected?: ExpectedAccount;
   /** Called once the account is listed, with how many webhooks it has (progress for the terminal). */
   onListed?: (count: number) => void;
   /** Called before targets are probed, with how many. */
@@ -46,7 +48,7 @@ export interface PlanAccountOptions {
  */
 export async function planAccount(options: PlanAccountOptions): Promise<PlanAccountResult> {
   const { manifest, session } = options;
-  const expected = manifest.account === undefined ? undefined : { name: manifest.account, source: `${manifest.path} (account:)` };
+  const expected = options.expected ?? (manifest.account === undefined ? undefined : { name: manifest.account, source: `${manifest.path} (account:)` });
   const { account, listing } = await (options.fetched ?? nameAndListing(session));
   checkAccount(account, expected);
   options.onListed?.(listing.length);

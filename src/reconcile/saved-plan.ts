@@ -50,15 +50,19 @@ export async function readPlanFile(file: string, cwd: string): Promise<Plan> {
 
 /** Reads a saved plan for apply: as readPlanFile, and with URLs whole (a printed plan has them masked). */
 export async function readSavedPlan(file: string, cwd: string): Promise<Plan> {
-  const name = escapeControl(file);
   const doc = await readPlanFile(file, cwd);
-  if (doc.sensitive_values !== 'shown') {
+  checkSavedPlanWhole(doc, file);
+  return doc;
+}
+
+/** A plan to apply must have its URLs whole: one printed for review has them masked, and would write *** into the account. */
+export function checkSavedPlanWhole(saved: Plan, file: string): void {
+  if (saved.sensitive_values !== 'shown') {
     throw new SavedPlanError(
-      `${name} has its URL credentials masked (***): it was printed for review, and applying it would write *** into the account.`,
+      `${escapeControl(file)} has its URL credentials masked (***): it was printed for review, and applying it would write *** into the account.`,
       'Save the plan for apply with: rdhooks plan --out FILE',
     );
   }
-  return doc;
 }
 
 /**

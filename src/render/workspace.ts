@@ -3,6 +3,8 @@
  * section per account, and the versioned JSON document holding each account's plan. Pure.
  */
 import { styleText } from 'node:util';
+import type { ApplyReport } from '../apply/execute.js';
+import type { Verification } from '../apply/verify.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.js';
 import { escapeUnsafeJson } from '../shared/text.js';
 import { maskUrlsIn } from '../shared/url.js';
@@ -10,6 +12,7 @@ import { count } from '../shared/wording.js';
 import { planDocument } from './json.js';
 import { code, html, MARKDOWN_MAX_LENGTH, plain, renderMarkdown, type MarkdownOptions } from './markdown.js';
 import { redactor, type Redactor, type RenderOptions } from './redactor.js';
+import { renderReportMarkdown, renderReportText } from './report.js';
 import { renderText, type TextOptions } from './text.js';
 import { summaryLine } from './view.js';
 
@@ -210,4 +213,51 @@ function notable(entry: AccountPlan): boolean {
 function balanced(text: string): boolean {
   const fences = text.split('\n').filter((line) => /^`{3,}/.test(line)).length;
   return fences % 2 === 0 && text.split('<details>').length === text.split('</details>').length;
+}
+
+/** How applying an account ended: its report, why nothing (more) was done, or nothing to do. */
+export type AppliedResult = { report: ApplyReport; verification: Verification; error?: undefined } | { report?: undefined; error: string } | { report?: undefined; error?: undefined };
+
+/** How applying one account of a workspace ended. */
+export type AccountApplied = { name: string; account: string } & AppliedResult;
+
+/** Whether an account's apply failed: an error, a write that failed or was skipped, or a verification that did not pass. */
+export function appliedFailed(entry: AccountApplied): boolean {
+  if (entry.error !== undefined) return true;
+  if (entry.report === undefined) return false;
+  return entry.report.actions.some((a) => a.outcome === 'failed' || a.outcome === 'skipped') || entry.verification.verified !== true;
+}
+
+/** The last line of a workspace apply: how many accounts were applied, had nothing to do, and failed. */
+export function appliedSummary(entries: readonly AccountApplied[]): string {
+  const failed = entries.filter(appliedFailed).length;
+  const applied = entries.filter((e) => e.report !== undefined && !appliedFailed(e)).length;
+  const idle = entries.length - failed - applied;
+  const parts = [applied > 0 ? `${applied} applied` : '', idle > 0 ? `${idle} without changes` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean);
+  return `${count(entries.length, 'account')}: ${parts.join(', ')}.`;
+}
+
+/** Each account's apply report under its header (or its error, or that it had nothing to do), then the summary line. */
+export function renderAppliedText(entries: readonly AccountApplied[], options: TextOptions = {}): string {
+  const r = redactor(options);
+  const paint = (style: Parameters<typeof styleText>[0], text: string): string => (options.color ? styleText(style, text, { validateStream: false }) : text);
+  const blocks = entries.map((entry) => {
+    const head = `${paint('bold', `=== ${r.text(entry.name)}: RD Station account ${JSON.stringify(r.text(entry.account))} ===`)}\n`;
+    if (entry.report !== undefined) return head + renderReportText(entry.report, entry.verification, options);
+    if (entry.error === undefined) return `${head}No changes.\n`;
+    const [first = '', ...rest] = errorLines(entry.error, r);
+    return `${head}${paint('red', `error: ${first}`)}\n${rest.map((line) => `  ${line}\n`).join('')}`;
+  });
+  return `\n${blocks.join('\n')}\n${paint('bold', `Applied: ${appliedSummary(entries)}`)}\n`;
+}
+
+/** The apply reports as Markdown, for the job summary: a heading per account, its report or its error. */
+export function renderAppliedMarkdown(entries: readonly AccountApplied[], options: RenderOptions = {}): string {
+  const r = redactor(options);
+  const blocks = entries.map((entry) => {
+    const head = `#### ${html(r.text(entry.name))} (${html(r.text(entry.account))})\n\n`;
+    if (entry.report !== undefined) return head + renderReportMarkdown(entry.report, entry.verification, options);
+    return head + (entry.error === undefined ? 'No changes.\n' : fenced(errorLines(entry.error, r).join('\n')));
+  });
+  return `### rdhooks apply: ${plain(appliedSummary(entries))}\n\n${blocks.join('\n')}`;
 }

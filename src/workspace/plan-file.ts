@@ -45,6 +45,16 @@ export async function readWorkspacePlan(file: string, cwd: string): Promise<Work
   return doc;
 }
 
+/** Whether the file holds a workspace plan (`"kind": "workspace"`); false when it cannot be read or parsed, which reading it says. */
+export async function isWorkspacePlanFile(file: string, cwd: string): Promise<boolean> {
+  try {
+    const doc = JSON.parse((await readRegularFile(resolve(cwd, file), MAX_SAVED_PLAN_BYTES)).toString('utf8')) as { kind?: unknown } | null;
+    return doc?.kind === 'workspace';
+  } catch {
+    return false;
+  }
+}
+
 /** Parses and checks a workspace plan document; returns it, or a sentence saying what is wrong with it. */
 export function parseWorkspacePlan(text: string): WorkspacePlanDocument | string {
   let doc: unknown;

@@ -2,13 +2,14 @@
 import type { Argv } from 'yargs';
 import type { ApplyOutcome } from '../../reconcile/apply-plan.js';
 import type { Plan } from '../../plan/types.js';
-import { UserError } from '../../shared/errors.js';
 import { parsePlanningArgs, planningFlags, planOrExplain, withManifestAndAccount, type PlanningOptions } from '../account.js';
 import { EXIT, UsageError, type CommandModule, type ParsedArgs } from '../command.js';
 import { CONNECTION_READS, connectionFlags, parseConnectionArgs, type ConnectionOptions } from '../connection.js';
 import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, numberFlag, stringFlag } from '../options.js';
+import { refusalOf } from '../refusal.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
 import { confirmOnTerminal, progressPrinter, withInterrupts } from '../terminal.js';
 
 const FORMATS = ['text', 'markdown'] as const;
@@ -19,6 +20,7 @@ export interface ApplyOptions {
   manifest?: string;
   /** A plan saved by `plan --out`. */
   planFile?: string;
+  workspace: WorkspaceOptions;
   autoApprove: boolean;
   force: boolean;
   concurrency: number;
@@ -31,7 +33,7 @@ export interface ApplyOptions {
 
 const apply: CommandModule<ApplyOptions> = {
   builder: (y: Argv) =>
-    planningFlags(summaryFlag(sensitiveFlag(connectionFlags(y))))
+    workspaceFlags(planningFlags(summaryFlag(sensitiveFlag(connectionFlags(y)))))
       .positional('manifest', { type: 'string', describe: `The manifest (default ${DEFAULTS.manifest}; with --plan, the plan's own)` })
       .option('plan', { type: 'string', describe: 'Apply a plan saved by `rdhooks plan --out FILE`, without asking: it is re-planned and must be unchanged' })
       .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (required without a terminal, as in CI)' })
@@ -43,7 +45,8 @@ const apply: CommandModule<ApplyOptions> = {
           'Exit codes: 0 applied and verified (or nothing to do), 1 error, refused or not verified, 130 interrupted.',
       )
       .example('rdhooks apply', 'Plan ./webhooks.yaml, ask, apply, verify')
-      .example('rdhooks plan --out plan.json && rdhooks apply --plan plan.json', 'Apply exactly the plan reviewed'),
+      .example('rdhooks plan --out plan.json && rdhooks apply --plan plan.json', 'Apply exactly the plan reviewed')
+      .example('rdhooks apply --workspace rdhooks.workspace.yaml --auto-approve', 'Apply every account of a workspace'),
 
   parse(argv: ParsedArgs, io: Io): ApplyOptions {
     const manifest = stringFlag(argv, 'manifest');
@@ -59,6 +62,7 @@ const apply: CommandModule<ApplyOptions> = {
     return {
       ...(manifest !== undefined ? { manifest } : {}),
       ...(planFile !== undefined ? { planFile } : {}),
+      workspace: parseWorkspaceArgs(argv),
       autoApprove: booleanFlag(argv, 'auto-approve'),
       force: booleanFlag(argv, 'force'),
       concurrency: numberFlag(argv, 'concurrency', DEFAULTS.concurrency, { min: 1, max: 64, integer: true }),
@@ -71,6 +75,8 @@ const apply: CommandModule<ApplyOptions> = {
   },
 
   async run(o: ApplyOptions, io: Io): Promise<number> {
+    const workspace = await workspaceOf(o, io);
+    if (workspace !== undefined) return (await import('../workspace-apply.js')).applyWorkspace(workspace, o, io);
     const saved = await import('../../reconcile/saved-plan.js');
     const savedPlan = o.planFile === undefined ? undefined : await saved.readSavedPlan(o.planFile, io.cwd);
     const file = o.planFile;
@@ -117,32 +123,28 @@ const apply: CommandModule<ApplyOptions> = {
   },
 };
 
+/** The workspace to apply: as plan chooses, except that a saved plan says itself whether it is a workspace's. */
+async function workspaceOf(o: ApplyOptions, io: Io): Promise<string | undefined> {
+  if (o.planFile === undefined || o.workspace.file !== undefined) return chooseWorkspace(o.manifest, o.workspace, io);
+  const { isWorkspacePlanFile } = await import('../../workspace/plan-file.js');
+  if (!(await isWorkspacePlanFile(o.planFile, io.cwd))) return chooseWorkspace(o.manifest ?? DEFAULTS.manifest, o.workspace, io);
+  const found = await chooseWorkspace(undefined, o.workspace, io);
+  if (found === undefined) throw new UsageError(`${o.planFile} is a workspace plan, and there is no workspace here to apply it with.`, 'Pass --workspace FILE, the workspace it was made from.');
+  return found;
+}
+
 /** Prints how the run ended; resolves to the exit code. */
 async function report(outcome: ApplyOutcome, plan: Plan, o: ApplyOptions, io: Io): Promise<number> {
-  const { redactor } = await import('../../render/redactor.js');
-  const r = redactor({ showSensitive: o.display.showSensitive });
-  switch (outcome.kind) {
-    case 'no-changes':
-      return EXIT.ok;
-    case 'unsafe':
-      throw new UserError('Refusing to apply an unsafe plan; nothing was changed.', 'Review the reasons above; pass --force to apply it anyway, or raise safety.max_deletes or safety.max_updates in the manifest.');
-    case 'declined':
-      throw new UserError('Apply cancelled; nothing was changed.');
-    case 'account-changed':
-      throw new UserError(
-        `The account changed after the plan above was made; nothing was changed:\n${outcome.changes.map((c) => `  ${r.text(c)}`).join('\n')}`,
-        'Run rdhooks apply again to see and apply a plan for the account as it is now.',
-      );
-    case 'applied': {
-      const [{ renderReportMarkdown, renderReportText }, { recordReplacements }] = await Promise.all([import('../../render/report.js'), import('../ledger.js')]);
-      await recordReplacements(outcome.report.actions, io);
-      io.stdout.write(renderReportText(outcome.report, outcome.verification, o.display));
-      await appendSummary(o.summaryFile, io, async () => `${await renderPlanAs(plan, 'markdown', o.display, io)}\n${renderReportMarkdown(outcome.report, outcome.verification, o.display)}`);
-      if (outcome.interrupted) return EXIT.interrupted;
-      const failed = outcome.report.actions.some((a) => a.outcome === 'failed' || a.outcome === 'skipped');
-      return failed || outcome.verification.verified !== true ? EXIT.error : EXIT.ok;
-    }
-  }
+  const refused = refusalOf(outcome, o.display.showSensitive);
+  if (refused) throw refused;
+  if (outcome.kind !== 'applied') return EXIT.ok;
+  const [{ renderReportMarkdown, renderReportText }, { recordReplacements }] = await Promise.all([import('../../render/report.js'), import('../ledger.js')]);
+  await recordReplacements(outcome.report.actions, io);
+  io.stdout.write(renderReportText(outcome.report, outcome.verification, o.display));
+  await appendSummary(o.summaryFile, io, async () => `${await renderPlanAs(plan, 'markdown', o.display, io)}\n${renderReportMarkdown(outcome.report, outcome.verification, o.display)}`);
+  if (outcome.interrupted) return EXIT.interrupted;
+  const failed = outcome.report.actions.some((a) => a.outcome === 'failed' || a.outcome === 'skipped');
+  return failed || outcome.verification.verified !== true ? EXIT.error : EXIT.ok;
 }
 
 export default apply;

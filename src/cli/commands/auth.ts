@@ -10,6 +10,7 @@ import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection,
 import { DEFAULT_CREDENTIALS_FILE } from '../credentials.js';
 import type { Io } from '../io.js';
 import { stringFlag } from '../options.js';
+import { chooseWorkspace, eachAccount, expectedAccountOf, openWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
 
 const { accessToken: ACCESS, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } = CREDENTIAL_VARS;
 
@@ -156,18 +157,22 @@ const exchange: CommandModule<ExchangeOptions> = {
 /** Checked options of `auth check`. */
 interface CheckOptions {
   connection: ConnectionOptions;
+  workspace: WorkspaceOptions;
 }
 
 const check: CommandModule<CheckOptions> = {
   builder: (y: Argv) =>
-    connectionFlags(y)
+    workspaceFlags(connectionFlags(y))
       .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 the credentials work, 1 they do not.`)
       .example('rdhooks auth check', `Check the ${CLIENT_ID}/${CLIENT_SECRET}/${REFRESH} in the environment`)
-      .example('rdhooks auth check --emulator', 'Check against the local emulator'),
+      .example('rdhooks auth check --emulator', 'Check against the local emulator')
+      .example('rdhooks auth check --workspace rdhooks.workspace.yaml', "Check each account's credentials, and that they are that account's"),
 
-  parse: (argv: ParsedArgs, io: Io): CheckOptions => ({ connection: parseConnectionArgs(argv, io.env) }),
+  parse: (argv: ParsedArgs, io: Io): CheckOptions => ({ connection: parseConnectionArgs(argv, io.env), workspace: parseWorkspaceArgs(argv) }),
 
   async run(o: CheckOptions, io: Io): Promise<number> {
+    const workspace = await chooseWorkspace(undefined, o.workspace, io);
+    if (workspace !== undefined) return checkWorkspace(workspace, o, io);
     let what = 'the in-process emulator';
     let connection = o.connection;
     if (!o.connection.emulator) {
@@ -191,6 +196,17 @@ const check: CommandModule<CheckOptions> = {
     return 0;
   },
 };
+
+/** Checks each account's credentials (the refresh token, when there is one), and that they are the account the workspace names. */
+async function checkWorkspace(file: string, o: CheckOptions, io: Io): Promise<number> {
+  const opened = await openWorkspace(file, o.workspace.accounts, io, { showSensitive: false, color: undefined });
+  const connection = { ...o.connection, refreshOnly: true };
+  const { ok } = await eachAccount(opened, { connection, parallel: o.workspace.parallel }, io, async (account, connect) => {
+    const { listing } = await nameAndListing(await connect(), expectedAccountOf(opened.workspace, account));
+    io.stdout.write(`${account.name}: credentials OK: account "${escapeControl(account.account)}", ${count(listing.length, 'webhook')} visible to this integration.\n`);
+  });
+  return ok ? 0 : 1;
+}
 
 /** Writes credentials into an env file; a file under .rdhooks/ is kept out of git by a .gitignore there. */
 async function saveCredentials(file: string, values: Record<string, string>, io: Io): Promise<void> {

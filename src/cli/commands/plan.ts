@@ -1,17 +1,20 @@
 /** `rdhooks plan [MANIFEST]`: list the account once, diff it against the manifest, print the plan. */
 import type { Argv } from 'yargs';
 import { parsePlanningArgs, planningFlags, planOrExplain, withManifestAndAccount, type PlanningOptions } from '../account.js';
-import type { CommandModule, ParsedArgs } from '../command.js';
+import { EXIT, type CommandModule, type ParsedArgs } from '../command.js';
 import { CONNECTION_READS, connectionFlags, parseConnectionArgs, type ConnectionOptions } from '../connection.js';
-import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
+import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, renderWorkspaceAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, stringFlag } from '../options.js';
+import { chooseWorkspace, openWorkspace, parseWorkspaceArgs, planAccounts, withAccountConnections, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
 /** Checked options of plan. */
 export interface PlanOptions {
-  manifest: string;
+  /** The manifest argument, when given. */
+  manifest?: string;
+  workspace: WorkspaceOptions;
   format: PlanFormat;
   out?: string;
   detailedExitcode: boolean;
@@ -25,8 +28,8 @@ export interface PlanOptions {
 
 const plan: CommandModule<PlanOptions> = {
   builder: (y: Argv) =>
-    planningFlags(summaryFlag(sensitiveFlag(connectionFlags(y))))
-      .positional('manifest', { type: 'string', default: DEFAULTS.manifest, describe: 'The manifest' })
+    workspaceFlags(planningFlags(summaryFlag(sensitiveFlag(connectionFlags(y)))))
+      .positional('manifest', { type: 'string', describe: `The manifest (default ${DEFAULTS.manifest})` })
       .option('format', { choices: FORMATS, default: 'text', describe: 'Output format of the plan' })
       .option('drift', { type: 'boolean', default: false, describe: 'A drift report: Markdown sections say what was changed by hand (for a scheduled check)' })
       .option('out', { type: 'string', describe: 'Also save the plan to FILE, for `rdhooks apply --plan FILE`' })
@@ -36,13 +39,16 @@ const plan: CommandModule<PlanOptions> = {
           'Exit codes: 0 success (with --detailed-exitcode: nothing to change and no findings), 1 error, 2 changes or findings (with --detailed-exitcode).',
       )
       .example('rdhooks plan --emulator', 'Plan ./webhooks.yaml against the local emulator')
-      .example('rdhooks plan --out plan.json --detailed-exitcode', 'Save the plan for apply --plan; exit 2 if it has changes'),
+      .example('rdhooks plan --out plan.json --detailed-exitcode', 'Save the plan for apply --plan; exit 2 if it has changes')
+      .example('rdhooks plan --workspace rdhooks.workspace.yaml --account acme', 'Plan one account of a workspace'),
 
   parse: (argv: ParsedArgs, io: Io): PlanOptions => {
     const out = stringFlag(argv, 'out');
+    const manifest = stringFlag(argv, 'manifest');
     const summaryFile = parseSummaryTarget(argv, io.env);
     return {
-      manifest: stringFlag(argv, 'manifest') ?? DEFAULTS.manifest,
+      ...(manifest !== undefined ? { manifest } : {}),
+      workspace: parseWorkspaceArgs(argv),
       format: choiceFlag(argv, 'format', FORMATS, 'text'),
       ...(out !== undefined ? { out } : {}),
       detailedExitcode: booleanFlag(argv, 'detailed-exitcode'),
@@ -55,7 +61,9 @@ const plan: CommandModule<PlanOptions> = {
   },
 
   async run(o: PlanOptions, io: Io): Promise<number> {
-    const { plan: made } = await withManifestAndAccount(o.manifest, o.connection, io, o.display, (loaded) => planOrExplain(loaded, io, o.display, o.planning));
+    const workspace = await chooseWorkspace(o.manifest, o.workspace, io);
+    if (workspace !== undefined) return planWorkspace(workspace, o, io);
+    const { plan: made } = await withManifestAndAccount(o.manifest ?? DEFAULTS.manifest, o.connection, io, o.display, (loaded) => planOrExplain(loaded, io, o.display, o.planning));
     io.stdout.write(await renderPlanAs(made, o.format, { ...o.display, drift: o.drift }, io));
     if (o.out !== undefined) {
       const { writeSavedPlan } = await import('../../reconcile/saved-plan.js');
@@ -67,5 +75,24 @@ const plan: CommandModule<PlanOptions> = {
     return o.detailedExitcode && (made.changes.length > 0 || made.findings.length > 0) ? 2 : 0;
   },
 };
+
+/** Plans every selected account of the workspace at once: one output, one saved document, one exit code. */
+async function planWorkspace(file: string, o: PlanOptions, io: Io): Promise<number> {
+  const opened = await openWorkspace(file, o.workspace.accounts, io, o.display);
+  const { entries } = await withAccountConnections(opened, o.connection, io, (connections) =>
+    planAccounts(opened, connections, { planning: o.planning, parallel: o.workspace.parallel, display: o.display }, io),
+  );
+  const render = await import('../../render/workspace.js');
+  const display = { ...o.display, drift: o.drift };
+  io.stdout.write(await renderWorkspaceAs(entries, o.format, display, io));
+  if (o.out !== undefined) {
+    const { writeWorkspacePlan } = await import('../../workspace/plan-file.js');
+    await writeWorkspacePlan(o.out, entries, io.cwd);
+    io.stderr.write(`Saved the plans to ${o.out}; apply them with: rdhooks apply --workspace ${file} --plan ${o.out}\n`);
+  }
+  await appendSummary(o.summaryFile, io, () => renderWorkspaceAs(entries, 'markdown', display, io));
+  const status = render.workspaceStatus(entries);
+  return status === 'failed' ? EXIT.error : status === 'changes' && o.detailedExitcode ? 2 : EXIT.ok;
+}
 
 export default plan;
