@@ -10,7 +10,9 @@ rdhooks() {
 # Extra flags from the args input, split on whitespace.
 read -r -a RDHOOKS_EXTRA <<<"${RDHOOKS_ARGS:-}"
 
-# What rdhooks runs on: every account of the workspace input when it is set, else the manifest; and its name.
+# What rdhooks runs on: every account of the workspace input when it is set, else the manifest; and its name
+# (RDHOOKS_SUBJECT, which plan.sh and drift.sh use).
+# shellcheck disable=SC2034
 if [ -n "${RDHOOKS_WORKSPACE:-}" ]; then
   RDHOOKS_TARGET=(--workspace "$RDHOOKS_WORKSPACE")
   RDHOOKS_SUBJECT=$RDHOOKS_WORKSPACE

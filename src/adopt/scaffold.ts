@@ -1,5 +1,4 @@
 /** What `rdhooks init` writes into a repository: the manifest, the CI files, the .gitignore lines. Pure. */
-import { WORKSPACE_FILE } from '../workspace/types.js';
 import { CI_TEMPLATES, SAMPLE_ACCOUNTS, type CiSystem } from './ci-templates.js';
 import { SCHEMA_LINE } from './export.js';
 
@@ -60,11 +59,11 @@ export function scaffoldFiles(manifest: { path: string; text: string; private?: 
   return [manifest, ...ciFiles];
 }
 
-/** The files of `init --workspace`: the workspace, each sample account's manifest, the GitHub workflows (or none). */
-export function scaffoldWorkspaceFiles(ci: 'github' | 'none'): ScaffoldFile[] {
+/** The files of `init --workspace`: the workspace (at `workspacePath`), each sample account's manifest, the GitHub workflows (or none). */
+export function scaffoldWorkspaceFiles(workspacePath: string, ci: 'github' | 'none'): ScaffoldFile[] {
   const manifests = SAMPLE_ACCOUNTS.map((a) => ({ path: `accounts/${a.name}.yaml`, text: starterAccountManifest(a.name) }));
   const ciFiles = ci === 'none' ? [] : CI_TEMPLATES['github-workspace'].map((t) => ({ path: t.path, text: t.text }));
-  return [{ path: WORKSPACE_FILE, text: STARTER_WORKSPACE }, ...manifests, ...ciFiles];
+  return [{ path: workspacePath, text: STARTER_WORKSPACE }, ...manifests, ...ciFiles];
 }
 
 /** `.gitignore`'s text with the missing GITIGNORE_LINES added (undefined when nothing is missing). */

@@ -17,7 +17,8 @@ import { appendSummary, renderWorkspaceAs, type Display } from './display.js';
 import { useColor, type Io } from './io.js';
 import { refusalOf } from './refusal.js';
 import { confirmOnTerminal, withInterrupts } from './terminal.js';
-import { openWorkspace, planAccounts, withAccountConnections, type AccountPlanned, type OpenedWorkspace, type WorkspaceOptions } from './workspace.js';
+import { openWorkspace, planAccounts, withAccountConnections, type AccountPlanned, type OpenedWorkspace } from './workspace.js';
+import type { WorkspaceOptions } from './workspace-flags.js';
 
 /** What applying a workspace takes. */
 export interface WorkspaceApplyOptions {

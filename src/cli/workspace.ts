@@ -4,7 +4,6 @@
  * serving them all), and planning every account at once, one failing never stopping the others.
  */
 import { join, resolve } from 'node:path';
-import type { Argv } from 'yargs';
 import type { AccountOptions } from '../emulator/accounts.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
@@ -13,58 +12,11 @@ import type { AccountPlan } from '../render/workspace.js';
 import { UserError } from '../shared/errors.js';
 import { escapeControl } from '../shared/text.js';
 import { count } from '../shared/wording.js';
-import { WORKSPACE_FILE, type Workspace, type WorkspaceAccount } from '../workspace/types.js';
+import type { Workspace, WorkspaceAccount } from '../workspace/types.js';
 import type { PlanningOptions } from './account.js';
-import { UsageError, type ParsedArgs } from './command.js';
 import { clientSettings, openConnection, type Connection, type ConnectionOptions } from './connection.js';
 import { printDiagnostics, type Display } from './display.js';
 import type { Io } from './io.js';
-import { DEFAULTS, listFlag, numberFlag, stringFlag } from './options.js';
-
-/** --workspace, --account and --parallel, checked. */
-export interface WorkspaceOptions {
-  file?: string;
-  accounts: string[];
-  parallel: number;
-}
-
-/** Adds --workspace, --account and --parallel. */
-export function workspaceFlags(y: Argv): Argv {
-  return y
-    .option('workspace', { type: 'string', describe: `Run the accounts of this workspace file (default ./${WORKSPACE_FILE}, when it exists and no manifest is given)` })
-    .option('account', { type: 'string', array: true, describe: 'Only this account of the workspace; repeatable' })
-    .option('parallel', { type: 'number', default: DEFAULTS.parallel, describe: 'Accounts of the workspace worked on at once' });
-}
-
-/** Reads --workspace, --account and --parallel. */
-export function parseWorkspaceArgs(argv: ParsedArgs): WorkspaceOptions {
-  const file = stringFlag(argv, 'workspace');
-  return {
-    ...(file !== undefined ? { file } : {}),
-    accounts: listFlag(argv, 'account'),
-    parallel: numberFlag(argv, 'parallel', DEFAULTS.parallel, { min: 1, max: 64, integer: true }),
-  };
-}
-
-/**
- * The workspace file a command runs: --workspace, else ./rdhooks.workspace.yaml when no manifest is named and it
- * exists; undefined for a single manifest.
- */
-export async function chooseWorkspace(manifest: string | undefined, o: WorkspaceOptions, io: Io): Promise<string | undefined> {
-  if (o.file !== undefined) {
-    if (manifest !== undefined) throw new UsageError(`Give a manifest or --workspace, not both (${escapeControl(manifest)} and --workspace ${escapeControl(o.file)}).`, 'A workspace names each account\'s manifest itself.');
-    return o.file;
-  }
-  if (manifest === undefined) {
-    const { findWorkspace } = await import('../workspace/load.js');
-    const found = await findWorkspace(io.cwd);
-    if (found !== undefined) return found;
-  }
-  if (o.accounts.length > 0) {
-    throw new UsageError(`--account selects accounts of a workspace, and there is none here (no --workspace, no ./${WORKSPACE_FILE}).`, 'Pass --workspace FILE, or leave --account out to run the manifest alone.');
-  }
-  return undefined;
-}
 
 /** A loaded workspace and the accounts selected to run. */
 export interface OpenedWorkspace {

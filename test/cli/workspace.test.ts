@@ -162,7 +162,7 @@ describe('a workspace of accounts', () => {
     // Someone edits ACME's webhook in RD Station.
     const acme = store('ACME Marketing');
     const hooked = acme.snapshot().find((w) => w.url === 'https://hooks.example.com/acme/leads');
-    await acme.update(hooked?.uuid ?? '', { ...hooked, include_relations: [] });
+    await acme.update(String(hooked?.uuid), { ...hooked, include_relations: [] });
 
     const drift = await cli(['plan', '--drift', '--format', 'markdown', '--detailed-exitcode', ...good]);
     expectExit(drift, 2);

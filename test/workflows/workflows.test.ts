@@ -76,6 +76,11 @@ const github = {
   apply: await load<GithubWorkflow>('examples/github-actions/apply.yml'),
   drift: await load<GithubWorkflow>('examples/github-actions/drift.yml'),
 };
+const workspaceFlows = {
+  plan: await load<GithubWorkflow>('examples/github-actions/workspace/plan.yml'),
+  apply: await load<GithubWorkflow>('examples/github-actions/workspace/apply.yml'),
+  drift: await load<GithubWorkflow>('examples/github-actions/workspace/drift.yml'),
+};
 const gitlab = await load<Record<string, unknown>>('examples/gitlab-ci.yml');
 const gitlabJob = (name: string): GitlabJob => gitlab[name] as GitlabJob;
 
@@ -197,7 +202,7 @@ async function planExitCode(box: Sandbox): Promise<number | null> {
 describe('action.yml', () => {
   it('is a composite action with the documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs ?? {})).toEqual(['command', 'manifest', 'args', 'working-directory', 'github-token', 'comment', 'drift-issue-title']);
+    expect(Object.keys(action.inputs ?? {})).toEqual(['command', 'manifest', 'workspace', 'args', 'working-directory', 'github-token', 'comment', 'drift-issue-title']);
     expect(action.inputs).toMatchObject({
       command: { required: true },
       manifest: { default: 'webhooks.yaml' },
@@ -469,6 +474,79 @@ describe('GitHub Actions: apply.yml and drift.yml', () => {
     expect(run.step('Validate').stdout).toContain('::error file=webhooks.yaml,');
     expect(run.step('Apply').outcome).toBe('skipped');
     expect(box.emulator.requests).toEqual([]);
+  });
+});
+
+describe('GitHub Actions: the workspace workflows (init --workspace)', () => {
+  const accountSecrets = (globexRefreshToken = 'rt-globex'): Record<string, string> => ({
+    RDSTATION_ACME_CLIENT_ID: EMULATOR_CREDENTIALS.clientId,
+    RDSTATION_ACME_CLIENT_SECRET: EMULATOR_CREDENTIALS.clientSecret,
+    RDSTATION_ACME_REFRESH_TOKEN: 'rt-acme',
+    RDSTATION_GLOBEX_CLIENT_ID: EMULATOR_CREDENTIALS.clientId,
+    RDSTATION_GLOBEX_CLIENT_SECRET: EMULATOR_CREDENTIALS.clientSecret,
+    RDSTATION_GLOBEX_REFRESH_TOKEN: globexRefreshToken,
+  });
+
+  /** A sandbox holding the workspace init writes, a webhook in each account's manifest, and an emulator serving both accounts. */
+  async function workspaceBox(): Promise<{ box: Sandbox; emulator: EmulatorHandle }> {
+    const box = await sandbox();
+    const emulator = await startEmulator({ accounts: [{ name: 'ACME Marketing', refreshToken: 'rt-acme' }, { name: 'Globex Inc', refreshToken: 'rt-globex' }] });
+    cleanups.push(() => emulator.close());
+    const target = await receiver(200);
+    const init = await rdhooks(['init', '--workspace', '--ci', 'none'], { cwd: box.dir });
+    expect(init.code).toBe(0);
+    for (const name of ['acme', 'globex']) {
+      const file = join(box.dir, 'accounts', `${name}.yaml`);
+      const entry = `targets: {allow_private: true}\nwebhooks:\n  - name: leads\n    event_type: WEBHOOK.CONVERTED\n    url: ${target}/${name}/leads\n`;
+      await writeFile(file, (await readFile(file, 'utf8')).replace('webhooks: []\n', entry));
+    }
+    return { box: { ...box, env: { ...box.env, RDSTATION_API_URL: emulator.url } }, emulator };
+  }
+
+  it('plan comments one table for every account; apply converges them all; drift reports the account changed by hand', async () => {
+    const { box, emulator } = await workspaceBox();
+    const plan = await runGithub(workspaceFlows.plan, box, accountSecrets());
+    expectJob(plan, 'success');
+    expect(plan.step('Plan').outputs).toMatchObject({ exitcode: '2', 'has-changes': 'true' });
+    const { state } = await readGh(join(box.dir, '..'));
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]?.body).toMatch(/^<!-- rdhooks-plan rdhooks\.workspace\.yaml -->\n### rdhooks plan: 2 accounts/);
+    expect(state.comments[0]?.body).toMatch(/\| `acme` \(ACME Marketing\) \| 1 \|/);
+    expect(state.comments[0]?.body).toMatch(/\| `globex` \(Globex Inc\) \| 1 \|/);
+    const json = JSON.parse(await readFile(plan.step('Plan').outputs['plan-json-file'] ?? '', 'utf8')) as { kind: string };
+    expect(json.kind).toBe('workspace');
+
+    const apply = await runGithub(workspaceFlows.apply, box, accountSecrets(), 'push');
+    expectJob(apply, 'success');
+    expect(apply.step('Apply').stdout).toContain('Applied: 2 accounts: 2 applied.');
+    for (const name of ['ACME Marketing', 'Globex Inc']) expect(emulator.account(name).store.snapshot()).toHaveLength(1);
+
+    const clean = await runGithub(workspaceFlows.drift, box, accountSecrets(), 'push');
+    expectJob(clean, 'success');
+    const acme = emulator.account('ACME Marketing').store;
+    const hook = acme.snapshot()[0];
+    await acme.update(String(hook?.uuid), { ...hook, include_relations: ['COMPANY'] });
+    const drift = await runGithub(workspaceFlows.drift, box, accountSecrets(), 'push');
+    expectJob(drift, 'failure');
+    expect(drift.step('Detect drift').stdout).toContain('::error::Drift: the account no longer matches rdhooks.workspace.yaml.');
+    const issue = (await readGh(join(box.dir, '..'))).state.issues.find((i) => i.title === DRIFT_TITLE);
+    expect(issue?.body).toMatch(/\| `acme` \(ACME Marketing\) \| 0 \| 1 \|/);
+  });
+
+  it('an account with a wrong secret fails the job, and the comment still shows the other account\'s plan', async () => {
+    const { box, emulator } = await workspaceBox();
+    const plan = await runGithub(workspaceFlows.plan, box, accountSecrets('wrong'));
+    expectJob(plan, 'failure');
+    const body = (await readGh(join(box.dir, '..'))).state.comments[0]?.body ?? '';
+    expect(body).toContain('### rdhooks plan failed');
+    expect(body).toMatch(/\| `acme` \(ACME Marketing\) \| 1 \|/);
+    expect(body).toMatch(/\| `globex` \(Globex Inc\) \|[ |]*RD Station answered 401/);
+    expect(body).not.toContain('rt-acme');
+
+    const apply = await runGithub(workspaceFlows.apply, box, accountSecrets('wrong'), 'push');
+    expectJob(apply, 'failure');
+    expect(emulator.account('ACME Marketing').store.snapshot()).toHaveLength(1);
+    expect(emulator.account('Globex Inc').store.snapshot()).toHaveLength(0);
   });
 });
 

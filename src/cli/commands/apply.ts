@@ -9,7 +9,7 @@ import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, sens
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, numberFlag, stringFlag } from '../options.js';
 import { refusalOf } from '../refusal.js';
-import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace-flags.js';
 import { confirmOnTerminal, progressPrinter, withInterrupts } from '../terminal.js';
 
 const FORMATS = ['text', 'markdown'] as const;
@@ -46,7 +46,7 @@ const apply: CommandModule<ApplyOptions> = {
       )
       .example('rdhooks apply', 'Plan ./webhooks.yaml, ask, apply, verify')
       .example('rdhooks plan --out plan.json && rdhooks apply --plan plan.json', 'Apply exactly the plan reviewed')
-      .example('rdhooks apply --workspace rdhooks.workspace.yaml --auto-approve', 'Apply every account of a workspace'),
+      .example('rdhooks apply --parallel 8 --auto-approve', 'Apply every account of ./rdhooks.workspace.yaml, 8 at a time'),
 
   parse(argv: ParsedArgs, io: Io): ApplyOptions {
     const manifest = stringFlag(argv, 'manifest');

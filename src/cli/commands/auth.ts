@@ -10,7 +10,8 @@ import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection,
 import { DEFAULT_CREDENTIALS_FILE } from '../credentials.js';
 import type { Io } from '../io.js';
 import { stringFlag } from '../options.js';
-import { chooseWorkspace, eachAccount, expectedAccountOf, openWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
+import { eachAccount, expectedAccountOf, openWorkspace } from '../workspace.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace-flags.js';
 
 const { accessToken: ACCESS, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH } = CREDENTIAL_VARS;
 
@@ -166,7 +167,7 @@ const check: CommandModule<CheckOptions> = {
       .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 the credentials work, 1 they do not.`)
       .example('rdhooks auth check', `Check the ${CLIENT_ID}/${CLIENT_SECRET}/${REFRESH} in the environment`)
       .example('rdhooks auth check --emulator', 'Check against the local emulator')
-      .example('rdhooks auth check --workspace rdhooks.workspace.yaml', "Check each account's credentials, and that they are that account's"),
+      .example('rdhooks auth check --account acme', "Check a workspace account's credentials, and that they are its"),
 
   parse: (argv: ParsedArgs, io: Io): CheckOptions => ({ connection: parseConnectionArgs(argv, io.env), workspace: parseWorkspaceArgs(argv) }),
 

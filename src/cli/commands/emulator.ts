@@ -53,7 +53,7 @@ const emulator: CommandModule<EmulatorCommandOptions> = {
       .epilogue('Reads nothing from the environment. Exit codes: 0 stopped by Ctrl-C, 1 could not start.')
       .example('rdhooks emulator --state emu.json', 'Run it, keeping its webhooks in emu.json')
       .example('rdhooks emulator --fail-rate 0.2 --latency 300', 'Rehearse a slow, flaky API')
-      .example('rdhooks emulator --workspace rdhooks.workspace.yaml', 'Serve every account of a workspace, with its credentials'),
+      .example('rdhooks emulator --workspace clients.yaml', 'Serve every account of the workspace clients.yaml'),
 
   parse(argv: ParsedArgs): EmulatorCommandOptions {
     const state = stringFlag(argv, 'state');

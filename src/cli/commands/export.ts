@@ -8,7 +8,8 @@ import { UsageError, type CommandModule, type ParsedArgs } from '../command.js';
 import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
 import type { Io } from '../io.js';
 import { booleanFlag, stringFlag } from '../options.js';
-import { chooseWorkspace, eachAccount, expectedAccountOf, openWorkspace, ownManifestFile, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
+import { eachAccount, expectedAccountOf, openWorkspace, ownManifestFile } from '../workspace.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace-flags.js';
 
 /** Checked options of export. */
 export interface ExportOptions {
@@ -26,7 +27,7 @@ const exportCommand: CommandModule<ExportOptions> = {
       .epilogue(`Reads: ${CONNECTION_READS}. Exit codes: 0 exported, 1 error.`)
       .example('rdhooks export --out webhooks.yaml', 'Start managing an existing account')
       .example('rdhooks export --emulator', 'Print the emulator account as a manifest')
-      .example('rdhooks export --workspace rdhooks.workspace.yaml', "Write each workspace account's manifest file from its account"),
+      .example('rdhooks export --account acme', 'Write the manifest file of the workspace account acme'),
 
   parse: (argv: ParsedArgs, io: Io): ExportOptions => {
     const out = stringFlag(argv, 'out');

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { CiSystem } from '../../adopt/ci-templates.js';
 import { escapeControl } from '../../shared/text.js';
+import { WORKSPACE_FILE } from '../../workspace/types.js';
 import { count } from '../../shared/wording.js';
 import { UsageError, type CommandModule, type ParsedArgs } from '../command.js';
 import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection, type ConnectionOptions } from '../connection.js';
@@ -64,7 +65,7 @@ const init: CommandModule<InitOptions> = {
       import('../../shared/write-file.js'),
     ]);
     // Refused before anything is read from the account: init never overwrites without --force.
-    const planned = o.workspace ? scaffoldWorkspaceFiles(o.ci === 'github' ? 'github' : 'none') : scaffoldFiles({ path: o.manifest, text: '' }, o.ci);
+    const planned = o.workspace ? scaffoldWorkspaceFiles(WORKSPACE_FILE, o.ci === 'github' ? 'github' : 'none') : scaffoldFiles({ path: o.manifest, text: '' }, o.ci);
     const existing = planned.filter((f) => existsSync(resolve(io.cwd, f.path))).map((f) => escapeControl(f.path));
     if (existing.length > 0 && !o.force) {
       throw new UsageError(`init does not overwrite: ${existing.join(', ')} ${existing.length === 1 ? 'exists' : 'exist'}.`, 'Pass --force to overwrite them, or move them away first.');

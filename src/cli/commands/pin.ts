@@ -11,7 +11,8 @@ import { CONNECTION_READS, connectionFlags, parseConnectionArgs, withConnection,
 import { loadValidManifest, parseDisplayArgs, sensitiveFlag, type Display } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, DEFAULTS, stringFlag } from '../options.js';
-import { chooseWorkspace, eachAccount, expectedAccountOf, loadAccountOrExplain, openWorkspace, ownManifestFile, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
+import { eachAccount, expectedAccountOf, loadAccountOrExplain, openWorkspace, ownManifestFile } from '../workspace.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace-flags.js';
 
 /** Checked options of pin. */
 export interface PinOptions {

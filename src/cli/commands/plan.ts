@@ -6,7 +6,8 @@ import { CONNECTION_READS, connectionFlags, parseConnectionArgs, type Connection
 import { appendSummary, parseDisplayArgs, parseSummaryTarget, renderPlanAs, renderWorkspaceAs, sensitiveFlag, summaryFlag, type Display, type PlanFormat } from '../display.js';
 import type { Io } from '../io.js';
 import { booleanFlag, choiceFlag, DEFAULTS, stringFlag } from '../options.js';
-import { chooseWorkspace, openWorkspace, parseWorkspaceArgs, planAccounts, withAccountConnections, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
+import { openWorkspace, planAccounts, withAccountConnections } from '../workspace.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace-flags.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -40,7 +41,7 @@ const plan: CommandModule<PlanOptions> = {
       )
       .example('rdhooks plan --emulator', 'Plan ./webhooks.yaml against the local emulator')
       .example('rdhooks plan --out plan.json --detailed-exitcode', 'Save the plan for apply --plan; exit 2 if it has changes')
-      .example('rdhooks plan --workspace rdhooks.workspace.yaml --account acme', 'Plan one account of a workspace'),
+      .example('rdhooks plan --account acme', 'Plan one account of ./rdhooks.workspace.yaml'),
 
   parse: (argv: ParsedArgs, io: Io): PlanOptions => {
     const out = stringFlag(argv, 'out');

@@ -7,7 +7,7 @@ import type { Diagnostic, Manifest } from '../../manifest/types.js';
 import { escapeControl } from '../../shared/text.js';
 import { count } from '../../shared/wording.js';
 import { choiceFlag, DEFAULTS, stringFlag } from '../options.js';
-import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace.js';
+import { chooseWorkspace, parseWorkspaceArgs, workspaceFlags, type WorkspaceOptions } from '../workspace-flags.js';
 
 const FORMATS = ['text', 'json', 'github'] as const;
 
@@ -34,7 +34,7 @@ const validate: CommandModule<ValidateOptions> = {
       .epilogue('Reads: the variables the manifest interpolates (${VAR}). Exit codes: 0 valid (warnings allowed), 1 invalid.')
       .example('rdhooks validate', 'Check ./webhooks.yaml')
       .example('rdhooks validate --format github infra/webhooks.yaml', 'Annotate a pull request in GitHub Actions')
-      .example('rdhooks validate --workspace rdhooks.workspace.yaml', 'Check a workspace and every account\'s manifest'),
+      .example('rdhooks validate --account acme', 'Check ./rdhooks.workspace.yaml and the manifest of its account acme'),
 
   parse(argv: ParsedArgs): ValidateOptions {
     const manifest = stringFlag(argv, 'manifest');
