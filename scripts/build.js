@@ -8,8 +8,8 @@
  * from whichever file the bundler put it in.
  *
  * Three changes to what is bundled, each for start-up time (BENCHMARKS.md, "Start-up"):
- * - src/manifest/validator.ts becomes the manifest validator precompiled by ajv (standalone code), so neither
- *   ajv's compiler nor the compile runs at start-up;
+ * - src/manifest/validator.ts and src/workspace/validator.ts become their validators precompiled by ajv
+ *   (standalone code), so neither ajv's compiler nor the compile runs at start-up;
  * - every copy of string-width (yargs, cliui, wrap-ansi) is initialized on its first call rather than at import:
  *   it builds an Intl.Segmenter and Unicode-property regexes, and only help text measures widths;
  * - yargs renders the help of the command it runs (cacheHelpMessage) only if that help is asked for: rdhooks never
@@ -50,7 +50,7 @@ async function commonOptions() {
     // yaml's ES module build (its "browser" one: no CommonJS wrappers, so it is scope-hoisted and tree-shaken),
     // made to behave as its node build does by yamlPatches().
     alias: { yaml: YAML_ESM },
-    plugins: [builtins(), precompiledValidator(await validatorCode()), lazyStringWidth(), yargsPatches(), yamlPatches(), http2WrapperPatches()],
+    plugins: [builtins(), precompiledValidators(await validatorCodes()), lazyStringWidth(), yargsPatches(), yamlPatches(), http2WrapperPatches()],
   };
 }
 
@@ -160,7 +160,14 @@ function builtins() {
 }
 
 /** ajv's standalone code of the manifest schema, compiled with the options src/manifest/schema-options.ts holds. */
-async function validatorCode() {
+/** The validators the build precompiles: the module each replaces, its schema, and the function it exports. */
+const VALIDATORS = [
+  { module: /[\\/]src[\\/]manifest[\\/]validator\.ts$/, schema: 'schemas/webhooks.schema.json', name: 'manifestValidator' },
+  { module: /[\\/]src[\\/]workspace[\\/]validator\.ts$/, schema: 'schemas/workspace.schema.json', name: 'workspaceValidator' },
+];
+
+/** Each validator's ajv standalone code, compiled with the options the sources use. */
+async function validatorCodes() {
   const tmp = mkdtempSync(join(tmpdir(), 'rdhooks-build-'));
   try {
     // schema-options.ts is TypeScript: bundle it alone to a file node can import.
@@ -169,25 +176,29 @@ async function validatorCode() {
     const { AJV_OPTIONS } = await import(pathToFileURL(file).href);
     const { Ajv } = require('ajv');
     const standaloneCode = require('ajv/dist/standalone').default;
-    const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
-    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/webhooks.schema.json'), 'utf8'));
-    return standaloneCode(ajv, ajv.compile(schema)).replace(/^"use strict";/, '');
+    return VALIDATORS.map((v) => {
+      const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+      const schema = JSON.parse(readFileSync(join(ROOT, v.schema), 'utf8'));
+      return { ...v, code: standaloneCode(ajv, ajv.compile(schema)).replace(/^"use strict";/, '') };
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Replaces src/manifest/validator.ts with the precompiled validator, same export. */
-function precompiledValidator(code) {
+/** Replaces each validator module with its precompiled validator, same export. */
+function precompiledValidators(validators) {
   return {
-    name: 'precompiled-validator',
+    name: 'precompiled-validators',
     setup(build) {
-      build.onLoad({ filter: /[\\/]src[\\/]manifest[\\/]validator\.ts$/ }, () => ({
-        contents: `${code}\n/** The validator of schemas/webhooks.schema.json, precompiled by the build. */\nexport function manifestValidator() { return validate; }\n`,
-        loader: 'js',
-        // ajv's standalone code requires its runtime helpers (ucs2length…): resolved from here, and bundled.
-        resolveDir: ROOT,
-      }));
+      for (const v of validators) {
+        build.onLoad({ filter: v.module }, () => ({
+          contents: `${v.code}\n/** The validator of ${v.schema}, precompiled by the build. */\nexport function ${v.name}() { return validate; }\n`,
+          loader: 'js',
+          // ajv's standalone code requires its runtime helpers (ucs2length…): resolved from here, and bundled.
+          resolveDir: ROOT,
+        }));
+      }
     },
   };
 }

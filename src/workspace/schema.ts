@@ -1,21 +1,13 @@
 /** The JSON Schema check of a workspace (schemas/workspace.schema.json), worded as the manifest's is. */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { error, showPath, type Issue, type Path } from '../manifest/issue.js';
 import { quote } from '../manifest/quote.js';
-import { AJV_OPTIONS } from '../manifest/schema-options.js';
 import { schemaIssues, translateSchemaError, type Translated } from '../manifest/schema.js';
-
-/** The workspace schema, also used by editors through yaml-language-server. */
-export const WORKSPACE_SCHEMA_URL = new URL('../../schemas/workspace.schema.json', import.meta.url);
-
-let validate: ValidateFunction | undefined;
+import { workspaceValidator } from './validator.js';
 
 /** Every way `value` breaks the workspace schema, one issue each. Inline manifests are checked as manifests, later. */
 export function checkWorkspaceSchema(value: unknown): Issue[] {
-  // Compiled on first use: only workspace commands import this module, and not every one of them checks a file.
-  validate ??= new Ajv(AJV_OPTIONS).compile(JSON.parse(readFileSync(WORKSPACE_SCHEMA_URL, 'utf8')) as object);
-  return schemaIssues(validate, value, translate);
+  return schemaIssues(workspaceValidator(), value, translate);
 }
 
 /** What each key of an account is for, in the message that says it is missing. */
