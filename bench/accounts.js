@@ -113,7 +113,7 @@ async function child(apiUrl, n) {
 // The parent: the emulator, the workspace on disk, the child runs, the result line.
 
 async function parent(quick) {
-  const { startEmulator } = await import(join(ROOT, 'dist', 'emulator', 'server.js'));
+  const { startEmulator } = await import(join(ROOT, 'dist', 'lib', 'emulator.js'));
   const dir = mkdtempSync(join(tmpdir(), 'rdhooks-bench-accounts-'));
   const progress = (line) => process.stderr.write(`bench accounts: ${line}\n`);
   const range = (n) => Array.from({ length: n }, (_, i) => i);
