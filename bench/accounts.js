@@ -64,7 +64,7 @@ export default async function accountsSection({ quick = false } = {}) {
     '',
     `Memory (the library child, which keeps every plan as the CLI does to render them): peak RSS ${kb(r.peak_rss_kb[50])} at 50 accounts and ${kb(r.peak_rss_kb[r.accounts])} at ${r.accounts} ` +
       `(${r.peak_rss_growth_kb_per_account} KiB more per account); the heap retained after a full collection grows ${r.retained_heap_growth_kb_per_account} KiB per account with the plans held, ` +
-      `${r.retained_heap_without_plans_growth_kb_per_account} KiB without them, against ${r.plan_json_kb_per_account} KiB of JSON plan per account: what grows is the plans.`,
+      `${r.retained_heap_without_plans_growth_kb_per_account} KiB without them; one account's JSON plan is ${r.plan_json_kb_per_account} KiB.`,
   ];
 }
 
@@ -182,44 +182,37 @@ async function parent(quick) {
   }
 }
 
-/**
- * Runs the built CLI as users do, `rdhooks plan --format json` in the workspace's folder (every account, --parallel
- * at its default of 4); resolves to its wall time in ms, Node's start included, or rejects with its stderr.
- */
-function runCli(cwd, env) {
+/** Runs node with `args` in `cwd`; resolves to its exit code, output and wall time in ms. */
+function runNode(args, cwd, env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'plan', '--format', 'json'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     proc.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     proc.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     proc.on('error', reject);
-    proc.on('close', (code) => {
-      const ms = performance.now() - started;
-      const failed = code === 0 ? [] : (JSON.parse(stdout || '{"accounts":[]}').accounts ?? []).filter((a) => a.error);
-      if (code !== 0) return reject(new Error(`rdhooks plan exited ${code}: ${failed.slice(0, 3).map((a) => `${a.name}: ${a.error}`).join('\n')}\n${stderr.slice(-2000)}`));
-      resolve(ms);
-    });
+    proc.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
   });
 }
 
-/** Runs the child on the first `n` accounts; resolves to what it reports, or rejects with its stderr. */
-function runChild(cwd, env, apiUrl, n) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', apiUrl, String(n)], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    proc.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the child planning ${n} accounts exited ${code}:\n${stderr}`));
-      const report = JSON.parse(stdout);
-      if (report.failed.length > 0) return reject(new Error(`accounts failed:\n${report.failed.slice(0, 5).join('\n')}`));
-      resolve(report);
-    });
-  });
+/**
+ * Runs the built CLI as users do, `rdhooks plan --format json` in the workspace's folder (every account, --parallel
+ * at its default of 4); resolves to its wall time in ms, Node's start included.
+ */
+async function runCli(cwd, env) {
+  const { code, stderr, ms } = await runNode([join(ROOT, 'dist', 'cli', 'main.js'), 'plan', '--format', 'json'], cwd, env);
+  if (code !== 0) throw new Error(`rdhooks plan exited ${code}:\n${stderr.slice(-2000)}`);
+  return ms;
+}
+
+/** Runs the child on the first `n` accounts; resolves to what it reports. */
+async function runChild(cwd, env, apiUrl, n) {
+  const { code, stdout, stderr } = await runNode(['--expose-gc', fileURLToPath(import.meta.url), '--child', apiUrl, String(n)], cwd, env);
+  if (code !== 0) throw new Error(`the child planning ${n} accounts exited ${code}:\n${stderr}`);
+  const report = JSON.parse(stdout);
+  if (report.failed.length > 0) throw new Error(`accounts failed:\n${report.failed.slice(0, 5).join('\n')}`);
+  return report;
 }
 
 /** The workspace file and one manifest per account: each account's listed webhooks, two of them changed. */

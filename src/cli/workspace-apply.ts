@@ -49,6 +49,7 @@ export async function applyWorkspace(file: string, o: WorkspaceApplyOptions, io:
 
     const [{ runAccounts }, { applyPlan }, { actionLine }] = await Promise.all([import('../reconcile/accounts.js'), import('../reconcile/apply-plan.js'), import('../render/report.js')]);
     let writing = false;
+    let interrupted = false;
     const outcomes = await withInterrupts(
       io,
       async (signal) => {
@@ -59,6 +60,7 @@ export async function applyWorkspace(file: string, o: WorkspaceApplyOptions, io:
           if (!(await confirmOnTerminal(io, signal))) throw new UserError('Apply cancelled; nothing was changed in any account.');
         }
         writing = true;
+        signal.addEventListener('abort', () => (interrupted = true), { once: true });
         return runAccounts([...planned.values()].map((p) => ({ ...p, name: p.account.name })), { parallel: o.workspace.parallel, signal }, (p: AccountPlanned) =>
           applyPlan({
             session: p.session,
@@ -78,7 +80,7 @@ export async function applyWorkspace(file: string, o: WorkspaceApplyOptions, io:
     const { errorText } = await import('./report-error.js');
     const results = new Map(outcomes.map((outcome): [string, AppliedResult] => [outcome.name, outcome.ok ? appliedOf(outcome.value, o.display.showSensitive) : { error: errorText(outcome.error) }]));
     const applied: AccountApplied[] = shown.map((entry) => ({ name: entry.name, account: entry.plan?.remote.account ?? entry.account, ...(entry.error !== undefined ? { error: `Not applied: ${entry.error}` } : (results.get(entry.name) ?? {})) }));
-    return report(applied, shown, outcomes.some((x) => x.ok && x.value.kind === 'applied' && x.value.interrupted), o, io);
+    return report(applied, shown, interrupted, o, io);
   });
 }
 

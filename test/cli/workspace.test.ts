@@ -54,9 +54,10 @@ webhooks:
 `;
 
 /** The folder, the emulator (its four RD Station accounts) and the CLI run in that folder with each account's credentials. */
-async function setUp() {
+async function setUp(options: { latencyMs?: number } = {}) {
   const cwd = await freshDir();
   const handle = await startEmulator({
+    ...options,
     clientId: CLIENT.id,
     clientSecret: CLIENT.secret,
     accounts: [
@@ -89,7 +90,7 @@ async function setUp() {
   };
   const cli = (args: string[]): Promise<CliResult> => rdhooks(args, { cwd, env });
   const store = (name: string) => handle.account(name).store;
-  return { cwd, handle, cli, store };
+  return { cwd, handle, cli, store, env };
 }
 
 const writes = (handle: EmulatorHandle): number => handle.count('POST', '/integrations/webhooks') + handle.count('PUT') + handle.count('DELETE');
@@ -218,6 +219,33 @@ describe('a workspace of accounts', () => {
     expectExit(invalid, 1);
     expect(invalid.stdout).toMatch(/=== initech[\s\S]*Its manifest is not valid \(1 error\)[\s\S]*accounts\/initech\.yaml:3:/);
     expect(invalid.stdout).toMatch(/=== acme[\s\S]*\+ leads/);
+  });
+
+  it('Ctrl-C during apply lets the writes in flight finish, starts no further account, and exits 130', async () => {
+    const { cwd, env, store } = await setUp({ latencyMs: 400 });
+    const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve', '--parallel', '1', '--account', 'acme', '--account', 'globex'], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // acme's create has landed: interrupt while it verifies, before globex starts.
+      if (d.includes('acme: [1/1]')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toMatchObject({ code: 130 });
+    expect(store('ACME Marketing').snapshot().map((w) => w.url)).toContain('https://hooks.example.com/acme/leads');
+    expect(store('Globex Inc').snapshot()).toEqual([]);
+    expect(stdout).toMatch(/=== globex[^\n]*\nerror: Not started: the run was interrupted before this account\./);
+  });
+
+  it('show renders a saved workspace plan as plan printed it, without the network', async () => {
+    const { cli, cwd } = await setUp();
+    const planned = await cli(['plan', '--out', 'plan.json', '--account', 'acme', '--account', 'globex']);
+    expectExit(planned, 0);
+    const shown = await rdhooks(['show', 'plan.json', '--detailed-exitcode'], { cwd });
+    expectExit(shown, 2);
+    expect(shown.stdout).toBe(planned.stdout);
   });
 
   it('--parallel 1 gives the same plans, in the same order, as the default', async () => {
