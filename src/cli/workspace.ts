@@ -1,13 +1,14 @@
 /**
- * Commands over a workspace's accounts: the flags, which workspace a command runs (if any), loading it, one
- * connection per account (its own credentials, token and rate limiter; under --emulator, one in-process emulator
- * serving them all), and planning every account at once, one failing never stopping the others.
+ * Commands over a workspace's accounts: loading it, one connection per account (its own credentials, token and
+ * rate limiter; under --emulator, one in-process emulator serving them all), and planning or working on every
+ * account at once, one failing never stopping the others. The flags are in workspace-flags.ts.
  */
 import { join, resolve } from 'node:path';
 import type { AccountOptions } from '../emulator/accounts.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 import type { PlannedAccount } from '../reconcile/plan-account.js';
+import type { ExpectedAccount } from '../reconcile/session.js';
 import type { AccountPlan } from '../render/workspace.js';
 import { UserError } from '../shared/errors.js';
 import { escapeControl } from '../shared/text.js';
@@ -54,12 +55,12 @@ export async function loadAccountOrExplain(workspace: Workspace, account: Worksp
 }
 
 /** The RD Station account a workspace entry expects, and where that is said, for the account guard's message. */
-export function expectedAccountOf(workspace: Workspace, account: WorkspaceAccount): { name: string; source: string } {
+export function expectedAccountOf(workspace: Workspace, account: WorkspaceAccount): ExpectedAccount {
   return { name: account.account, source: `${workspace.path} (account ${account.name})` };
 }
 
 /** Where the emulator keeps a workspace account's state, relative to the working directory. */
-export function emulatorStateOf(account: WorkspaceAccount): string {
+function emulatorStateOf(account: WorkspaceAccount): string {
   return join('.rdhooks', 'emulator', `${account.name}.json`);
 }
 
@@ -84,7 +85,7 @@ export interface AccountConnections {
  * Opens connections to `accounts`: to RD Station, each with the credentials its workspace entry names; under
  * --emulator, to one in-process emulator serving each account under its RD Station name, with its own state.
  */
-export async function accountConnections(accounts: readonly WorkspaceAccount[], options: ConnectionOptions, io: Io): Promise<AccountConnections> {
+async function accountConnections(accounts: readonly WorkspaceAccount[], options: ConnectionOptions, io: Io): Promise<AccountConnections> {
   if (!options.emulator) {
     return {
       open: (a) => openConnection(options, io, { label: a.name, credentials: a.credentials.prefix !== undefined ? { prefix: a.credentials.prefix } : { envFile: a.credentials.envFile, fileOnly: true } }),
@@ -120,7 +121,6 @@ export interface WorkspacePlanning {
   display: Display;
   /** Applying a saved workspace plan: each account's saved plan, checked as a single saved plan is. */
   saved?: { file: string; plans: ReadonlyMap<string, Plan> };
-  signal?: AbortSignal;
 }
 
 /** The accounts' plans for rendering, in the workspace's order, and those made (by account name). */
@@ -173,7 +173,7 @@ export async function planAccounts(opened: OpenedWorkspace, connections: Account
     return { account, manifest, session, planned: result };
   };
 
-  const outcomes = await runAccounts(opened.accounts, { parallel: o.parallel, ...(o.signal ? { signal: o.signal } : {}) }, planOne);
+  const outcomes = await runAccounts(opened.accounts, { parallel: o.parallel }, planOne);
   const planned = new Map<string, AccountPlanned>();
   const entries = outcomes.map((outcome, i): AccountPlan => {
     const account = opened.accounts[i] as WorkspaceAccount;

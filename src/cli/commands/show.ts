@@ -21,7 +21,7 @@ const show: CommandModule<ShowOptions> = {
       .positional('file', { type: 'string', describe: 'A plan saved by `rdhooks plan --out FILE` (or printed by --format json)' })
       .option('format', { choices: FORMATS, default: 'text', describe: 'Output format of the plan' })
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 when the plan has nothing to do, 2 when it has changes or findings' })
-      .epilogue('Reads nothing but FILE: no credentials, no network. A workspace plan shows every account. Exit codes: 0 shown, 1 unreadable plan (or an account of a workspace plan failed), 2 changes (with --detailed-exitcode).')
+      .epilogue('Reads nothing but FILE: no credentials, no network. Exit codes: 0 shown, 1 unreadable plan (or a workspace plan with a failed account), 2 changes (with --detailed-exitcode).')
       .example('rdhooks show plan.json', 'Review a saved plan before rdhooks apply --plan plan.json')
       .example('rdhooks show plan.json --format markdown', 'The same plan, for a comment'),
 
