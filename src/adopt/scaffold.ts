@@ -29,7 +29,7 @@ version: 1
 ${STARTER_ENTRIES}`;
 
 /** The workspace `init --workspace` writes: two sample accounts, each with its own manifest and credentials. */
-export const STARTER_WORKSPACE = `# ${SCHEMA_LINE.replace('webhooks.schema.json', 'workspace.schema.json')}
+const STARTER_WORKSPACE = `# ${SCHEMA_LINE.replace('webhooks.schema.json', 'workspace.schema.json')}
 # The RD Station Marketing accounts this repository keeps, one manifest each. \`rdhooks plan\` plans them all;
 # --account NAME picks one. Reference: rdhooks' README, "Several accounts".
 version: 1

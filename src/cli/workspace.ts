@@ -233,7 +233,7 @@ function accountErrorText(text: string, account: WorkspaceAccount): string {
 }
 
 /** The manifest files more than one account of the workspace uses: uuids are an account's own, so pin and export leave them. */
-export function sharedManifests(workspace: Workspace): Set<string> {
+function sharedManifests(workspace: Workspace): Set<string> {
   const seen = new Set<string>();
   const shared = new Set<string>();
   for (const account of workspace.accounts) {

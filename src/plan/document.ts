@@ -1,19 +1,15 @@
 /** Reading a saved JSON plan back: the format version first, then the schema the JSON renderer follows. */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { parseJsonObject } from '../shared/json.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 let validate: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
 
 /** Parses and checks a saved plan; returns the Plan, or a sentence saying what is wrong with it. */
 export function validatePlanDocument(text: string): Plan | string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return 'it is not JSON';
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'it is not a JSON object';
+  const doc = parseJsonObject(text);
+  if (typeof doc === 'string') return doc;
   const version = (doc as { format_version?: unknown }).format_version;
   if (version !== PLAN_FORMAT_VERSION) {
     return `format_version is ${JSON.stringify(version) ?? 'missing'}, and this rdhooks reads format_version ${PLAN_FORMAT_VERSION}`;

@@ -36,16 +36,21 @@ export async function writeSavedPlan(file: string, plan: Plan, cwd: string): Pro
 
 /** Reads a JSON plan (saved, or printed with --format json): a regular file of bounded size, valid against the plan schema. */
 export async function readPlanFile(file: string, cwd: string): Promise<Plan> {
-  const name = escapeControl(file);
-  let bytes: Buffer;
-  try {
-    bytes = await readRegularFile(resolve(cwd, file), MAX_SAVED_PLAN_BYTES);
-  } catch (err) {
-    throw new SavedPlanError(`cannot read the saved plan ${name}: ${describeReadError(err)}.`, 'Save one with: rdhooks plan --out FILE');
-  }
-  const doc = validatePlanDocument(bytes.toString('utf8'));
-  if (typeof doc === 'string') throw new SavedPlanError(`${name} is not a plan this rdhooks can read: ${doc}.`, REPLAN_HINT);
+  const doc = validatePlanDocument(await readPlanText(file, cwd, 'the saved plan', 'Save one with: rdhooks plan --out FILE'));
+  if (typeof doc === 'string') throw new SavedPlanError(`${escapeControl(file)} is not a plan this rdhooks can read: ${doc}.`, REPLAN_HINT);
   return doc;
+}
+
+/**
+ * The text of a plan file (a single plan, or a workspace's): a regular file of bounded size. What cannot be read is a
+ * SavedPlanError naming `what` it was to be, with `hint`.
+ */
+export async function readPlanText(file: string, cwd: string, what: string, hint: string): Promise<string> {
+  try {
+    return (await readRegularFile(resolve(cwd, file), MAX_SAVED_PLAN_BYTES)).toString('utf8');
+  } catch (err) {
+    throw new SavedPlanError(`cannot read ${what} ${escapeControl(file)}: ${describeReadError(err)}.`, hint);
+  }
 }
 
 /** Reads a saved plan for apply: as readPlanFile, and with URLs whole (a printed plan has them masked). */

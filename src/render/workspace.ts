@@ -229,7 +229,7 @@ export function appliedFailed(entry: AccountApplied): boolean {
 }
 
 /** The last line of a workspace apply: how many accounts were applied, had nothing to do, and failed. */
-export function appliedSummary(entries: readonly AccountApplied[]): string {
+function appliedSummary(entries: readonly AccountApplied[]): string {
   const failed = entries.filter(appliedFailed).length;
   const applied = entries.filter((e) => e.report !== undefined && !appliedFailed(e)).length;
   const idle = entries.length - failed - applied;

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { MAX_SAVED_PLAN_BYTES, SavedPlanError } from '../reconcile/saved-plan.js';
+import { readPlanText, SavedPlanError } from '../reconcile/saved-plan.js';
 import { WORKSPACE_FORMAT_VERSION, renderWorkspaceJson, type AccountPlan, type WorkspacePlanDocument } from '../render/workspace.js';
-import { readRegularFile } from '../shared/files.js';
+import { parseJsonObject } from '../shared/json.js';
 import { escapeControl } from '../shared/text.js';
 import { writeOutputFile } from '../shared/write-file.js';
 
@@ -27,15 +27,8 @@ export async function writeWorkspacePlan(file: string, entries: readonly Account
 /** Reads a workspace plan (saved, or printed with --format json): a regular file of bounded size, of the right shape. */
 export async function readWorkspacePlan(file: string, cwd: string): Promise<WorkspacePlanDocument> {
   const name = escapeControl(file);
-  let bytes: Buffer;
-  try {
-    bytes = await readRegularFile(resolve(cwd, file), MAX_SAVED_PLAN_BYTES);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    throw new SavedPlanError(`cannot read the saved workspace plan ${name}: ${why}.`, 'Save one with: rdhooks plan --workspace FILE --out PLAN');
-  }
-  const doc = parseWorkspacePlan(bytes.toString('utf8'));
+  const text = await readPlanText(file, cwd, 'the saved workspace plan', 'Save one with: rdhooks plan --workspace FILE --out PLAN');
+  const doc = parseWorkspacePlan(text);
   if (typeof doc === 'string') {
     throw new SavedPlanError(
       `${name} is not a workspace plan this rdhooks can read: ${doc}.`,
@@ -47,23 +40,14 @@ export async function readWorkspacePlan(file: string, cwd: string): Promise<Work
 
 /** Whether the file holds a workspace plan (`"kind": "workspace"`); false when it cannot be read or parsed, which reading it says. */
 export async function isWorkspacePlanFile(file: string, cwd: string): Promise<boolean> {
-  try {
-    const doc = JSON.parse((await readRegularFile(resolve(cwd, file), MAX_SAVED_PLAN_BYTES)).toString('utf8')) as { kind?: unknown } | null;
-    return doc?.kind === 'workspace';
-  } catch {
-    return false;
-  }
+  const doc = await readPlanText(file, cwd, 'the plan', '').then(parseJsonObject, () => undefined);
+  return typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'workspace';
 }
 
 /** Parses and checks a workspace plan document; returns it, or a sentence saying what is wrong with it. */
 export function parseWorkspacePlan(text: string): WorkspacePlanDocument | string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return 'it is not JSON';
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'it is not a JSON object';
+  const doc = parseJsonObject(text);
+  if (typeof doc === 'string') return doc;
   const { kind, format_version: version } = doc as { kind?: unknown; format_version?: unknown };
   if (kind === undefined && version !== undefined) return "it is a single account's plan (it has no \"kind\": \"workspace\"); apply it without --workspace";
   if (kind !== 'workspace') return `its kind is ${JSON.stringify(kind) ?? 'missing'}, not "workspace"`;
