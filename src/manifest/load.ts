@@ -1,6 +1,7 @@
 /** Loading a manifest: read, parse, interpolate, check schema and rules, normalize. Never throws or prints. */
 import { resolve } from 'node:path';
 import { interpolateTree, mapTree } from './interpolate.js';
+import { lineStartsOf, positionOf } from './lines.js';
 import { namedMessage, type Issue, type Locate, type Path } from './issue.js';
 import { normalizeManifest } from './normalize.js';
 import { parseManifest, type ParsedManifest } from './parse.js';
@@ -127,21 +128,4 @@ function trimTree(value: unknown): unknown {
   if (typeof value === 'string') return value.trim();
   if (value !== null && typeof value === 'object') return mapTree(value, trimTree);
   return value;
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
-function positionOf(lineStarts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
 }

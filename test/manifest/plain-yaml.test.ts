@@ -1,0 +1,193 @@
+/**
+ * The plain-YAML reader against the yaml package: whatever it accepts, it must read to the same data, with no
+ * problem the yaml package would report, and place every path (value and key) where the yaml-based locator does.
+ * Over the repository's own manifests, hand-picked edge cases, and thousands of generated documents.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifest, parseWithYaml } from '../../src/manifest/parse.js';
+import { parsePlainYaml } from '../../src/manifest/plain-yaml.js';
+import type { Path } from '../../src/manifest/issue.js';
+import { timeRatio } from '../helpers/timing.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/** Every path of `value`, and beside each collection a key and an index it does not have. */
+function pathsOf(value: unknown, prefix: Path = []): Path[] {
+  const out: Path[] = [prefix];
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+    out.push([...prefix, value.length], [...prefix, 'x']);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
+    out.push([...prefix, 'missing'], [...prefix, 0], [...prefix, 'missing', 'deeper']);
+  } else {
+    out.push([...prefix, 'below']);
+  }
+  return out;
+}
+
+/** 'accepted' when the plain reader read `text` exactly as the yaml package does, 'declined' when it left it. */
+function compare(text: string): 'accepted' | 'declined' {
+  const plain = parsePlainYaml(text);
+  if (plain === undefined) return 'declined';
+  const slow = parseWithYaml(text, 'm.yaml');
+  const fast = parseManifest(text, 'm.yaml');
+  const problem = (what: string): Error => new Error(`${what} for:\n${text}`);
+  if (slow.diagnostics.length > 0) throw problem(`accepted though yaml reports ${JSON.stringify(slow.diagnostics)}`);
+  try {
+    expect(fast.value).toStrictEqual(slow.value);
+    expect(fast.diagnostics).toEqual([]);
+    for (const path of pathsOf(slow.value)) {
+      for (const target of ['value', 'key'] as const) expect([path, target, fast.locate(path, target)]).toEqual([path, target, slow.locate(path, target)]);
+    }
+  } catch (err) {
+    throw problem(String((err as Error).message));
+  }
+  return 'accepted';
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return yamlFiles(path);
+    return /\.ya?ml$/.test(name) ? [path] : [];
+  });
+}
+
+describe('the plain-YAML reader', () => {
+  test("reads the repository's manifests as the yaml package does, and reads the usual ones itself", () => {
+    const files = [join(ROOT, 'webhooks.yaml'), ...yamlFiles(join(ROOT, 'examples')), ...yamlFiles(join(ROOT, 'test/fixtures'))];
+    const results = new Map(files.map((f) => [f.slice(ROOT.length + 1), compare(readFileSync(f, 'utf8'))]));
+    for (const usual of ['webhooks.yaml', 'examples/minimal.yaml', 'examples/every-field.yaml', 'examples/prune-and-ignore.yaml']) {
+      expect([usual, results.get(usual)]).toEqual([usual, 'accepted']);
+    }
+    // The fixtures that exist to be wrong are the yaml package's to report.
+    for (const bad of ['bad-tabs', 'bad-duplicate-key', 'bad-multiple-documents', 'bad-unknown-alias', 'bad-alias-bomb', 'bad-empty', 'bad-only-comments', 'bad-not-a-mapping']) {
+      const file = [...results.keys()].find((f) => f.endsWith(`manifests/${bad}.yaml`))!;
+      expect([file, results.get(file)]).toEqual([file, 'declined']);
+    }
+  });
+
+  test.each([
+    ['the common layout', 'version: 1\nwebhooks:\n  - name: a\n    url: https://x.example/a#frag # note\n    include_relations: [COMPANY, CONTACT_FUNNEL]\n'],
+    ['a sequence at its key\'s column', 'webhooks:\n- event_type: crm_deal_created\n  url: https://x.example\nprune: true\n'],
+    ['entries indented past their dash', 'webhooks:\n  -   url: a\n      name: b\n  -  c\n'],
+    ['quoted scalars', 'a: "x \\" \\\\ \\/ \\n \\t \\u00e9 y"\nb: \'it\'\'s\'\nc: [ "p, q" , \'r\' ]\nd: ""\n'],
+    ['the core schema', 'a: 1\nb: 0\nc: true\nd: False\ne: ~\nf: null\ng: NULL\nh:\ni: yes\nj: 12abc\nk: 1-2\n'],
+    ['a document marker and comments', '--- # start\n# c\nversion: 1   # v\n\n  # indented comment\nwebhooks: []\n'],
+    ['empty collections', 'a: []\nb: {}\nc: [ ]\n'],
+    ['interpolation', 'url: ${BASE:-https://x.example}/p\nname: $HOME\n'],
+    ['keys with nothing after them', 'a:\nb: # c\nc:\n  d:\n'],
+    ['non-ASCII', 'name: café ünïcode\n'],
+  ])('agrees with yaml on %s', (_label: string, text: string) => {
+    expect(compare(text)).toBe('accepted');
+  });
+
+  test.each([
+    ['an anchor and alias', 'a: &x 1\nb: *x\n'],
+    ['a merge key', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
+    ['a block scalar', 'a: |\n  text\n'],
+    ['a multi-line plain scalar', 'a: one\n  two\n'],
+    ['a multi-line quoted scalar', 'a: "one\n  two"\n'],
+    ['a tab', 'a:\tb\n'],
+    ['CRLF', 'a: b\r\n'],
+    ['a repeated key', 'a: 1\na: 2\n'],
+    ['a flow mapping', 'a: {b: c}\n'],
+    ['a float', 'a: 1.5\n'],
+    ['a leading-zero integer', 'a: 007\n'],
+    ['hex', 'a: 0x1F\n'],
+    ['a negative number', 'a: -1\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a second document', 'a: 1\n---\nb: 2\n'],
+    ['a colon in a plain scalar', 'a: b: c\n'],
+    ['a trailing comma', 'a: [x, y,]\n'],
+    ['a nested sequence', 'a:\n  - - x\n'],
+    ['an entry on the lines below its dash', 'a:\n  -\n    b: c\n'],
+    ['a quoted key', '"a": 1\n'],
+    ['a key with a dot', 'a.b: 1\n'],
+    ['bad indentation', 'a:\n    b: 1\n  c: 2\n'],
+    ['a top-level list', '- a\n'],
+    ['a __proto__ key', '__proto__: 1\n'],
+    ['an astral character', 'a: 😀\n'],
+  ])('leaves %s to the yaml package', (_label: string, text: string) => {
+    expect(compare(text)).toBe('declined');
+  });
+
+  test('agrees with yaml on thousands of generated documents, and reads a fair share of them itself', () => {
+    let seed = 12345;
+    // mulberry32: a small generator with good low bits, seeded so a failure can be replayed.
+    const random = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[random(xs.length)]!;
+    // Mostly what the reader should read (subtle cases included), now and then what it must leave alone.
+    const fine = {
+      keys: ['a', 'url', 'name', 'event_type', 'b_2', 'x-y', 'true', 'y', 'no'],
+      scalars: [
+        'abc', 'a b', 'a  b ', '1', '0', 'null', 'Null', '~', 'true', 'False', 'yes', '"dq"', '"e \\" \\n \\u00e9"', "'s ''q'''", "'a # b'",
+        'http://x:80/a#b', 'a #c', 'a# b', '${V:-x}', '[a, b]', '[]', '[ a , "b" ]', "['x',y]", '{}', 'v   ', 'ç', '12abc', 'a,b', 'a]b', '',
+      ],
+    };
+    const tricky = {
+      keys: ['null', 'a.b', '"q"', '<<', 'a b', '1'],
+      scalars: [
+        '01', '1.5', '1e3', '.5', '+1', '-1', '0x1F', '0o7', '"\\x41"', 'a: b', 'a:', '[a,]', '[a, [b]]', '{a: b}', '&a x', '*a', '!t x', '|', '>',
+        '- x', '"open', "'open", '<<', '@x', '`x', '%x', 'a\tb', '#c', '"a" x', '[a] x', '9999999999999999', '? x', ': x',
+      ],
+    };
+    const choose = (kind: 'keys' | 'scalars'): string => (random(25) === 0 ? pick(tricky[kind]) : pick(fine[kind]));
+    const gen = (indent: number, depth: number): string[] => {
+      const pad = ' '.repeat(indent);
+      const lines: string[] = [];
+      const n = 1 + random(3);
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && random(8) === 0) lines.push(pick(['', `${pad}# comment`, '   ', '#']));
+        // Now and then a key repeats (which yaml reports).
+        const key = random(6) === 0 ? choose('keys') : `${choose('keys')}${i}`;
+        const kind = depth > 2 ? 0 : random(4);
+        if (kind === 0) lines.push(`${pad}${key}: ${choose('scalars')}`.trimEnd() + pick(['', '', ' # c', '  ']));
+        else if (kind === 1) lines.push(`${pad}${key}:`, ...gen(indent + pick([2, 2, 4, 1]), depth + 1));
+        else {
+          const at = indent + pick([0, 2, 2, 3]);
+          lines.push(`${pad}${key}:`);
+          for (let j = 1 + random(3); j > 0; j--) {
+            const dash = `${' '.repeat(at)}-${' '.repeat(pick([1, 1, 2]))}`;
+            if (random(2) === 0) lines.push(`${dash}${choose('scalars')}`);
+            else {
+              const inner = gen(dash.length, depth + 1);
+              lines.push(dash + inner[0]!.trimStart(), ...inner.slice(1));
+            }
+          }
+        }
+        // Now and then, a line pushed off its column.
+        if (random(30) === 0) lines.push(`${' '.repeat(Math.max(0, indent + pick([-1, 1, 3])))}${choose('keys')}: x`);
+      }
+      return lines;
+    };
+    const counts = { accepted: 0, declined: 0 };
+    for (let i = 0; i < 3000; i++) {
+      const text = `${random(10) === 0 ? '---\n' : ''}${gen(0, 0).join('\n')}${random(5) === 0 ? '' : '\n'}`;
+      counts[compare(text)]++;
+    }
+    // Each document has several chances to hold something the reader leaves alone (about 35% are read); a fair
+    // share must be read, or this test would compare nothing.
+    expect(counts.accepted).toBeGreaterThan(750);
+  });
+
+  test('reads in time linear in the text: 4x the entries take about 4x as long, not 16x', async () => {
+    const manifest = (n: number): string => {
+      const lines = ['version: 1', 'webhooks:'];
+      for (let i = 0; i < n; i++) lines.push(`  - event_type: WEBHOOK.CONVERTED`, `    url: https://hooks.example.com/${i} # n`, `    event_identifiers: [a${i}, "b"]`);
+      return `${lines.join('\n')}\n`;
+    };
+    const [small, large] = [manifest(2000), manifest(8000)];
+    expect(parsePlainYaml(large)).toBeDefined();
+    const ratio = await timeRatio(() => parsePlainYaml(large), () => parsePlainYaml(small));
+    expect(ratio).toBeLessThan(8);
+  });
+});
