@@ -17,7 +17,7 @@
  * yargs' messages stay translated: its locale files are copied to dist/locales/ and its y18n reads them there.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -30,7 +30,7 @@ const DIST = join(ROOT, 'dist');
 const require = createRequire(import.meta.url);
 
 /** The entries and where they land (package.json "bin" and "exports"). */
-export const ENTRIES = { 'cli/main': 'src/cli/main.ts', 'lib/index': 'src/lib/index.ts', 'lib/emulator': 'src/lib/emulator.ts' };
+export const ENTRIES = { 'cli/main': 'src/cli/main.ts', 'cli/app': 'src/cli/run.ts', 'lib/index': 'src/lib/index.ts', 'lib/emulator': 'src/lib/emulator.ts' };
 
 /** What every part of dist/ is built with. */
 async function commonOptions() {
@@ -57,42 +57,88 @@ async function commonOptions() {
 const YAML_ESM = join(dirname(require.resolve('yaml/package.json')), 'browser/index.js');
 
 /**
- * Builds dist/ (with `write: false`, only computes it) and resolves to esbuild's results: the vendor scripts,
- * the CLI (whose yargs and yaml are those scripts) and the library, each with its metafile (what each output
- * holds and imports: test/package/bundle.test.ts reads it).
+ * What makes a build a classic script: CommonJS in a function of (module, exports, the file's URL), which
+ * src/shared/script-cache.ts compiles with V8's code cache (node 20 caches no ES module). Identifiers are minified
+ * too: less source to read on every start (V8 needs it beside the cache).
  */
-export async function bundle({ write = true } = {}) {
-  const common = await commonOptions();
-  const vendor = await esbuild.build({
+function classicScript(common, name) {
+  return {
     ...common,
-    // CommonJS in a function of (module, exports, the file's URL), which src/shared/script-cache.ts compiles as a
-    // classic script: V8 can cache those, and node 20 caches no ES module.
-    entryPoints: [
-      { in: require.resolve('yargs'), out: 'yargs' },
-      { in: YAML_ESM, out: 'yaml' },
-    ],
-    outdir: 'dist/vendor',
-    entryNames: '[name]-[hash]',
+    entryNames: `${name}-[hash]`,
     format: 'cjs',
-    // Less source to read on every start (V8 needs it beside the cache); bench/profile-summary.js names the owner.
     minifyIdentifiers: true,
     define: { ...common.define, 'import.meta.url': '__scriptUrl' },
     banner: { js: '(function (module, exports, __scriptUrl) {' },
     footer: { js: '})' },
-    write,
-  });
-  const scripts = vendorScripts(vendor);
-  const split = { ...common, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', splitting: true, format: 'esm', write };
-  const entries = (names) => names.map((out) => ({ in: ENTRIES[out], out }));
-  const cli = await esbuild.build({ ...split, entryPoints: entries(['cli/main']), plugins: [scripts, ...common.plugins] });
-  // The library loads yargs and yaml as modules: a library's host process is no place to write caches.
-  const lib = await esbuild.build({ ...split, entryPoints: entries(['lib/index', 'lib/emulator']) });
-  return { vendor, cli, lib };
+  };
 }
 
 /**
- * `import … from 'yargs'` (and 'yaml') in the CLI: a module that loads dist/vendor/yargs-HASH.js through the
- * code cache and exports what it exports. The names are read from the built script itself.
+ * Builds dist/ (with `write: false`, only computes it) and resolves to esbuild's results: got's script, the CLI's
+ * app script (its code and everything it reaches but got), the CLI's entry (main.js) and the library, each with
+ * its metafile (what each output holds and imports: test/package/bundle.test.ts reads it).
+ */
+export async function bundle({ write = true } = {}) {
+  const common = await commonOptions();
+  // got is a script of its own, loaded when the HTTP client is first imported: commands that never call the API
+  // neither compile nor run it, and its cache is written by those that do.
+  const vendor = await esbuild.build({ ...classicScript(common, '[name]'), entryPoints: [{ in: require.resolve('got'), out: 'got' }], outdir: 'dist/vendor', write });
+  const app = await esbuild.build({
+    ...classicScript(common, 'app'),
+    entryPoints: [ENTRIES['cli/app']],
+    outdir: 'dist/cli',
+    plugins: [vendorScripts(vendor), ...common.plugins],
+    // Checked before anything is written.
+    write: false,
+  });
+  const appFile = app.outputFiles.find((f) => f.path.endsWith('.js'));
+  noDynamicImport(appFile);
+  if (write) for (const f of app.outputFiles) writeFile(f);
+  const entries = (names) => names.map((out) => ({ in: ENTRIES[out], out }));
+  const cli = await esbuild.build({ ...common, entryPoints: entries(['cli/main']), outdir: 'dist', format: 'esm', plugins: [appScript(basename(appFile.path)), ...common.plugins], write });
+  // The library loads yargs, yaml and got as modules: a library's host process is no place to write caches.
+  const lib = await esbuild.build({ ...common, entryPoints: entries(['lib/index', 'lib/emulator']), outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', splitting: true, format: 'esm', write });
+  return { vendor, app, cli, lib };
+}
+
+/** Writes one of esbuild's output files (a build made with `write: false`). */
+function writeFile(file) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, file.contents);
+}
+
+/**
+ * Fails the build when the app script still has an `import(`: a vm.Script has no dynamic-import callback, so it
+ * would throw at run time. esbuild turns an import() of bundled code into a lazy initialization; one left means
+ * something was not bundled.
+ */
+function noDynamicImport(file) {
+  const at = file.text.search(/\bimport\s*\(/);
+  if (at >= 0) throw new Error(`build: ${basename(file.path)} has a dynamic import, which a classic script cannot run: …${file.text.slice(Math.max(0, at - 80), at + 80)}…`);
+}
+
+/** main.ts's `import('./run.js')`: the app script, loaded through the code cache, whose exports are run.ts's. */
+function appScript(file) {
+  const cache = join(ROOT, 'src/shared/script-cache.ts');
+  return {
+    name: 'app-script',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/run\.js$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: 'run', namespace: 'app-script' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'app-script' }, () => ({
+        contents: [
+          `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
+          `export const { EXIT, runCli } = loadScript(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), codeCacheDir());`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: ROOT,
+      }));
+    },
+  };
+}
+
+/**
+ * `import … from 'got'` in the app script: a module that loads dist/vendor/got-HASH.js through the code cache and
+ * exports what it exports. The names are read from the built script itself.
  */
 function vendorScripts(vendor) {
   const outputs = Object.entries(vendor.metafile.outputs).filter(([, o]) => o.entryPoint);
@@ -110,7 +156,7 @@ function vendorScripts(vendor) {
   return {
     name: 'vendor-scripts',
     setup(build) {
-      build.onResolve({ filter: /^(yargs|yaml)$/ }, (args) => ({ path: args.path, namespace: 'vendor-script' }));
+      build.onResolve({ filter: /^got$/ }, (args) => ({ path: args.path, namespace: 'vendor-script' }));
       build.onLoad({ filter: /.*/, namespace: 'vendor-script' }, (args) => {
         const { file, names } = byName.get(args.path);
         const lines = [
@@ -135,10 +181,12 @@ function builtins() {
   return {
     name: 'builtins',
     setup(build) {
+      // A classic script has no import(): there, `await import('node:fs')` takes the module as a require would.
+      const required = build.initialOptions.format === 'cjs' ? ['require-call', 'dynamic-import'] : ['require-call'];
       build.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
-        if (!isBuiltin(args.path) || (args.kind !== 'require-call' && args.kind !== 'import-statement')) return undefined;
+        if (!isBuiltin(args.path) || (!required.includes(args.kind) && args.kind !== 'import-statement')) return undefined;
         const path = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-        return { path, namespace: args.kind === 'require-call' ? 'builtin-require' : 'builtin-import', sideEffects: false };
+        return { path, namespace: required.includes(args.kind) ? 'builtin-require' : 'builtin-import', sideEffects: false };
       });
       build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
         contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,

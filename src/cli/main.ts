@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * The rdhooks entry point: answers a bare `--version` at once; anything else loads the command table (run.ts),
- * which parses argv with yargs, lazy-loads the command and turns errors into exit codes.
+ * which parses argv with yargs, runs the command and turns errors into exit codes. The build makes run.ts and all
+ * it reaches one classic script (dist/cli/app-HASH.js), and this import loads it through V8's code cache
+ * (src/shared/script-cache.ts).
  */
 import { writeSync } from 'node:fs';
 import { Module } from 'node:module';
@@ -35,9 +37,9 @@ async function start(argv: string[]): Promise<void> {
 }
 
 /**
- * Node 22.1 and later keep the compiled chunks in their compile cache (NODE_COMPILE_CACHE, or the temporary
- * directory); node 20 has none for ES modules, and yargs and yaml carry their own (src/shared/script-cache.ts).
- * RDHOOKS_CODE_CACHE=0 turns both off.
+ * Node 22.1 and later keep compiled ES modules (this one) in their compile cache (NODE_COMPILE_CACHE, or the
+ * temporary directory); node 20 has none for ES modules, and the app script carries its own
+ * (src/shared/script-cache.ts). RDHOOKS_CODE_CACHE=0 turns both off.
  */
 function enableCompileCache(): void {
   // The module itself is its Module export: `enableCompileCache` is one of its statics where node has it.

@@ -1,10 +1,14 @@
 /**
- * Loading a bundled script (the CLI's copies of yargs and yaml, dist/vendor/) with V8's code cache, so that a
- * start compiles their code from a cache instead of from source. Node 20 has no compile cache for ES modules;
- * for a classic script, V8 takes the cache it wrote before. The cache is an optimisation only: any failure to
- * read or write it leaves the script compiled from source, and V8 rejects a cache made by another V8 version or
- * with other flags. Each script's file name carries a hash of its content (the build names it so), and the
- * cache file is named after it, so a changed script never meets a cache made from another one.
+ * Loading a bundled script (the CLI's app script, and got's, dist/vendor/) with V8's code cache, so that a start
+ * compiles its code from a cache instead of from source. Node 20 has no compile cache for ES modules; for a classic
+ * script, V8 takes the cache it wrote before. The cache is an optimisation only: any failure to read or write it
+ * leaves the script compiled from source, and V8 rejects a cache made by another V8 version or with other flags.
+ * Each script's file name carries a hash of its content (the build names it so), and the cache file is named after
+ * it, so a changed script never meets a cache made from another one.
+ *
+ * V8 caches the functions compiled in the run that writes the cache (plus those it read from the cache), and one
+ * script serves every command: so the cache file starts with a line naming the commands it has seen, and a run of
+ * another command rewrites it, adding what that command compiled. Each command costs one rewrite, not one a run.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,26 +19,41 @@ import { Script } from 'node:vm';
 /** A script as the build wraps it: CommonJS inside a function of (module, exports, its own file URL). */
 type Factory = (module: { exports: unknown }, exports: unknown, url: string) => void;
 
-/** Caches to write when the process ends: V8 writes a function into the cache once it has been compiled. */
+/** Caches to write when the process ends. */
 const pending: (() => void)[] = [];
 
 /**
  * The exports of the script at `url`, compiled with the code cache kept in `cacheDir` (none when undefined). A
- * missing or rejected cache is written when the process exits, holding what this run compiled.
+ * missing or rejected cache, or one that has not seen `command`, is written when the process exits, holding what
+ * it held and what this run compiled.
  */
-export function loadScript(url: URL, cacheDir: string | undefined): unknown {
+export function loadScript(url: URL, cacheDir: string | undefined, command = commandOf(process.argv.slice(2))): unknown {
   const path = fileURLToPath(url);
   const source = readFileSync(path, 'utf8');
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${variant()}.cache`);
-  const cachedData = cacheFile === undefined ? undefined : readOrNothing(cacheFile);
-  const script = new Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    if (pending.length === 0) process.once('exit', saveCodeCaches);
-    pending.push(() => writeCache(cacheFile, script.createCachedData()));
+  const cache = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const script = new Script(source, { filename: path, ...(cache ? { cachedData: cache.data } : {}) });
+  if (cacheFile !== undefined) {
+    const seen = cache && script.cachedDataRejected !== true ? cache.commands : [];
+    if (!seen.includes(command)) later(() => writeCache(cacheFile, [...seen, command], script.createCachedData()));
   }
   const module = { exports: {} as unknown };
   (script.runInThisContext() as Factory)(module, module.exports, url.href);
   return module.exports;
+}
+
+/** The command a run serves, as a cache records it: its first word (`plan`), or `-` for none or an odd one. */
+export function commandOf(args: readonly string[]): string {
+  const word = args.find((a) => !a.startsWith('-'));
+  return word !== undefined && COMMAND.test(word) ? word : '-';
+}
+
+const COMMAND = /^[a-z][a-z-]{0,31}$/;
+
+/** Saves a cache on exit: V8 writes a function into the cache once it has been compiled. */
+function later(save: () => void): void {
+  if (pending.length === 0) process.once('exit', saveCodeCaches);
+  pending.push(save);
 }
 
 /**
@@ -48,7 +67,7 @@ function variant(): string {
   return `${process.version}-${process.arch}${options ? `-${hash.toString(36)}` : ''}`;
 }
 
-/** Writes the caches loadScript found missing or stale (it runs on exit by itself); never throws. */
+/** Writes the caches loadScript found missing, stale or short of a command (it runs on exit by itself); never throws. */
 export function saveCodeCaches(): void {
   for (const save of pending.splice(0)) {
     try {
@@ -85,22 +104,31 @@ function safeHomedir(): string | undefined {
   }
 }
 
-function readOrNothing(file: string): Buffer | undefined {
+/** What starts a cache file, before the commands it has seen and a newline; V8's bytes follow. */
+const HEADER = 'rdhooks-code-cache ';
+
+/** A cache file's commands and V8 data; nothing when it is missing, unreadable or not one of ours. */
+function readCache(file: string): { commands: string[]; data: Buffer } | undefined {
   try {
-    return readFileSync(file);
+    const bytes = readFileSync(file);
+    const end = bytes.indexOf(10);
+    const header = end < 0 ? '' : bytes.toString('latin1', 0, Math.min(end, 4096));
+    if (!header.startsWith(HEADER) || header.length < end) return undefined;
+    const commands = header.slice(HEADER.length).split(',');
+    return commands.every((c) => COMMAND.test(c) || c === '-') ? { commands, data: bytes.subarray(end + 1) } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Writes `file` whole (another rdhooks may be reading it) and removes the caches of other builds of its script. */
-function writeCache(file: string, data: Buffer): void {
+function writeCache(file: string, commands: readonly string[], data: Buffer): void {
   const dir = join(file, '..');
   mkdirSync(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, data);
+  writeFileSync(temporary, Buffer.concat([Buffer.from(`${HEADER}${commands.join(',')}\n`, 'latin1'), data]));
   renameSync(temporary, file);
-  // yaml-2WQJ4A.js.v20.20.2-x64.cache: a "yaml-" script of another hash is an older build.
+  // app-2WQJ4A.js.v20.20.2-x64.cache: an "app-" script of another hash is an older build.
   const name = basename(file);
   const build = name.slice(0, name.indexOf('.js.') + 4);
   const script = build.slice(0, build.lastIndexOf('-') + 1);

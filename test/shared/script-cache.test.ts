@@ -1,10 +1,13 @@
-/** Scripts loaded with V8's code cache: the cache is written once, used after, and a stale one is replaced. */
+/**
+ * Scripts loaded with V8's code cache: the cache is written once, used after, rewritten once for each new command,
+ * and a stale one is replaced.
+ */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { codeCacheDir, loadScript, saveCodeCaches } from '../../src/shared/script-cache.js';
+import { codeCacheDir, commandOf, loadScript, saveCodeCaches } from '../../src/shared/script-cache.js';
 
 let dir: string;
 beforeEach(() => {
@@ -20,6 +23,8 @@ function script(name: string, body: string): URL {
 }
 
 const caches = (cacheDir: string): string[] => readdirSync(cacheDir).filter((f) => f.endsWith('.cache'));
+/** The commands a cache file says it has seen (its first line). */
+const header = (file: string): string => readFileSync(file, 'latin1').split('\n')[0] ?? '';
 
 describe('loadScript', () => {
   it('returns what the script exports, and its own URL reaches it', () => {
@@ -30,16 +35,32 @@ describe('loadScript', () => {
   it('writes the cache after the run when there is none, and reads it without writing again', () => {
     const cacheDir = join(dir, 'cache');
     const url = script('a-AAAA1111.js', 'module.exports = { f: (x) => x * 2 };');
-    expect((loadScript(url, cacheDir) as { f: (x: number) => number }).f(2)).toBe(4);
+    expect((loadScript(url, cacheDir, 'validate') as { f: (x: number) => number }).f(2)).toBe(4);
     saveCodeCaches();
     expect(caches(cacheDir)).toEqual([expect.stringMatching(new RegExp(`^a-AAAA1111\\.js\\.${process.version}-${process.arch}(-[0-9a-z]+)?\\.cache$`))]);
     const file = join(cacheDir, caches(cacheDir)[0] ?? '');
     const written = statSync(file).mtimeMs;
     const bytes = readFileSync(file);
-    expect((loadScript(url, cacheDir) as { f: (x: number) => number }).f(3)).toBe(6);
+    expect((loadScript(url, cacheDir, 'validate') as { f: (x: number) => number }).f(3)).toBe(6);
     saveCodeCaches();
     expect(statSync(file).mtimeMs).toBe(written);
     expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(header(file)).toBe('rdhooks-code-cache validate');
+  });
+
+  it('rewrites the cache once for a command it has not seen, keeping the commands it had', () => {
+    const cacheDir = join(dir, 'cache');
+    const url = script('d-DDDD4444.js', 'module.exports = { f: (x) => x + 1, g: (x) => x - 1 };');
+    (loadScript(url, cacheDir, 'validate') as { f: (x: number) => number }).f(1);
+    saveCodeCaches();
+    const file = join(cacheDir, caches(cacheDir)[0] ?? '');
+    (loadScript(url, cacheDir, 'plan') as { g: (x: number) => number }).g(1);
+    saveCodeCaches();
+    expect(header(file)).toBe('rdhooks-code-cache validate,plan');
+    const written = statSync(file).mtimeMs;
+    for (const command of ['plan', 'validate']) loadScript(url, cacheDir, command);
+    saveCodeCaches();
+    expect(statSync(file).mtimeMs).toBe(written);
   });
 
   it('replaces a cache V8 rejects, and still runs the script', () => {
@@ -52,9 +73,14 @@ describe('loadScript', () => {
     saveCodeCaches();
     const file = join(cacheDir, caches(cacheDir)[0]?.replace('c-CCCC3333', 'b-BBBB2222') ?? '');
     writeFileSync(file, 'not a code cache');
-    expect(typeof loadScript(url, cacheDir)).toBe('string');
+    expect(typeof loadScript(url, cacheDir, 'plan')).toBe('string');
     saveCodeCaches();
     expect(readFileSync(file, 'utf8')).not.toBe('not a code cache');
+    // Our header over bytes V8 rejects: rewritten, naming only the command that rewrote it.
+    writeFileSync(file, 'rdhooks-code-cache validate,plan\nnot V8 data');
+    expect(typeof loadScript(script('b-BBBB2222.js', `module.exports = ${JSON.stringify(String(Math.random()))};`), cacheDir, 'show')).toBe('string');
+    saveCodeCaches();
+    expect(header(file)).toBe('rdhooks-code-cache show');
   });
 
   it('removes the caches of older builds of the same script when it writes one', () => {
@@ -72,6 +98,14 @@ describe('loadScript', () => {
     writeFileSync(blocked, '');
     expect(loadScript(script('a-AAAA1111.js', 'module.exports = 5;'), join(blocked, 'cache'))).toBe(5);
     expect(() => saveCodeCaches()).not.toThrow();
+  });
+});
+
+describe('commandOf', () => {
+  it('is the first word of the arguments, or - when there is none or it is not a command name', () => {
+    expect(commandOf(['--debug', 'plan', 'webhooks.yaml'])).toBe('plan');
+    expect(commandOf(['--help'])).toBe('-');
+    expect(commandOf(['webhooks.yaml'])).toBe('-');
   });
 });
 
