@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Where a frame's code lives: a node_modules package, a package bundled into dist/vendor/ (as `yaml (bundled)`),
- * rdhooks' own dist/ code, node itself, or V8 (GC, program…).
+ * Where a frame's code lives: a node_modules package, a package bundled into dist/vendor/ (as `got (bundled)`),
+ * rdhooks' own dist/ code, node itself, or V8 (GC, program…). The CLI's app script (dist/cli/app-HASH.js) holds
+ * yargs and yaml too, with minified names: its frames all count as rdhooks.
  */
 export function ownerOf(url) {
   if (!url) return '(v8)';

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: dist/ as it ships. esbuild bundles three entries, minified, with their dependencies:
- * dist/cli/main.js (the CLI; each command, yargs and got are chunks loaded when needed, ESM code splitting),
- * dist/lib/index.js and dist/lib/emulator.js (the library); chunks go to dist/chunks/. tsc writes the type
- * declarations beside them (dist/<layer>/*.d.ts). Every output file sits two folders below the package root, so
- * a module that finds an asset relative to itself (`new URL('../../package.json', import.meta.url)`) finds it
- * from whichever file the bundler put it in.
+ * `npm run build`: dist/ as it ships. esbuild bundles, minified, with their dependencies:
+ * - the CLI, for start-up time (BENCHMARKS.md, "How rdhooks starts"): dist/cli/app-HASH.js, src/cli/run.ts and
+ *   everything it reaches (every command, yargs, yaml) as ONE classic script, which src/shared/script-cache.ts
+ *   compiles with V8's code cache (node 20 caches no ES module); dist/vendor/got-HASH.js, got as a script of its
+ *   own, loaded when the HTTP client is first imported, so commands that never call the API neither compile nor
+ *   run it; and dist/cli/main.js, a small ES module that answers `--version` and otherwise loads the app script.
+ *   The build fails if the app script keeps an `import(`, which a vm.Script cannot run;
+ * - the library, dist/lib/index.js and dist/lib/emulator.js: ES modules, with the chunks they share in dist/chunks/.
+ * tsc writes the type declarations beside them (dist/<layer>/*.d.ts). Every output file sits two folders below the
+ * package root, so a module that finds an asset relative to itself (`new URL('../../package.json',
+ * import.meta.url)`) finds it from whichever file the bundler put it in.
  *
  * Three changes to what is bundled, each for start-up time (BENCHMARKS.md, "Start-up"):
  * - src/manifest/validator.ts and src/workspace/validator.ts become their validators precompiled by ajv
@@ -40,7 +45,8 @@ async function commonOptions() {
     platform: 'node',
     target: 'node20',
     // Whitespace and syntax only: identifiers keep their names, so profiles (bench/profile-summary.js) and stack
-    // traces still say which function ran, without keepNames' cost of naming every function at start-up.
+    // traces still say which function ran, without keepNames' cost of naming every function at start-up. The
+    // CLI's classic scripts minify identifiers too (classicScript()).
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'eof',

@@ -11,6 +11,7 @@
  * another command rewrites it, adding what that command compiled. Each command costs one rewrite, not one a run.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,21 +105,32 @@ function safeHomedir(): string | undefined {
   }
 }
 
-/** What starts a cache file, before the commands it has seen and a newline; V8's bytes follow. */
+/**
+ * What starts a cache file, before the commands it has seen, a digest of V8's bytes and a newline; the bytes
+ * follow. V8 checks a cache's version, flags and length but not its content (a damaged one can crash node), so
+ * the digest is checked first.
+ */
 const HEADER = 'rdhooks-code-cache ';
 
-/** A cache file's commands and V8 data; nothing when it is missing, unreadable or not one of ours. */
+/** A cache file's commands and V8 data; nothing when it is missing, unreadable, damaged or not one of ours. */
 function readCache(file: string): { commands: string[]; data: Buffer } | undefined {
   try {
     const bytes = readFileSync(file);
     const end = bytes.indexOf(10);
     const header = end < 0 ? '' : bytes.toString('latin1', 0, Math.min(end, 4096));
     if (!header.startsWith(HEADER) || header.length < end) return undefined;
-    const commands = header.slice(HEADER.length).split(',');
-    return commands.every((c) => COMMAND.test(c) || c === '-') ? { commands, data: bytes.subarray(end + 1) } : undefined;
+    const [list = '', sum] = header.slice(HEADER.length).split(' ');
+    const commands = list.split(',');
+    const data = bytes.subarray(end + 1);
+    return commands.every((c) => COMMAND.test(c) || c === '-') && sum === digest(data) ? { commands, data } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** V8's bytes, hashed: node:crypto is loaded by every command anyway, and hashing the cache takes well under 1 ms. */
+function digest(data: Buffer): string {
+  return hash('sha1', data, 'base64url');
 }
 
 /** Writes `file` whole (another rdhooks may be reading it) and removes the caches of other builds of its script. */
@@ -126,7 +138,7 @@ function writeCache(file: string, commands: readonly string[], data: Buffer): vo
   const dir = join(file, '..');
   mkdirSync(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.concat([Buffer.from(`${HEADER}${commands.join(',')}\n`, 'latin1'), data]));
+  writeFileSync(temporary, Buffer.concat([Buffer.from(`${HEADER}${commands.join(',')} ${digest(data)}\n`, 'latin1'), data]));
   renameSync(temporary, file);
   // app-2WQJ4A.js.v20.20.2-x64.cache: an "app-" script of another hash is an older build.
   const name = basename(file);

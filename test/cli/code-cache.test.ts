@@ -26,15 +26,15 @@ const cacheOf = (script: string): string => {
   const name = existsSync(cacheDir()) ? readdirSync(cacheDir()).find((f) => f.startsWith(script) && f.endsWith('.cache')) : undefined;
   return name ? join(cacheDir(), name) : '';
 };
-/** The commands a cache file has seen, from its first line. */
-const commands = (file: string): string => readFileSync(file, 'latin1').split('\n')[0] ?? '';
+/** The commands a cache file has seen (its first line: `rdhooks-code-cache validate,plan DIGEST`). */
+const commands = (file: string): string => readFileSync(file, 'latin1').split('\n')[0]?.split(' ')[1] ?? '';
 const VALID = { code: 0, stdout: 'webhooks.yaml: valid (4 webhooks)\n', stderr: '' };
 
 describe('the code cache of the built CLI', () => {
   it('is written by the first run, naming its command, and not rewritten by the next run of that command', async () => {
     expect(await run(['validate'])).toEqual(VALID);
     const file = cacheOf('app-');
-    expect(commands(file)).toBe('rdhooks-code-cache validate');
+    expect(commands(file)).toBe('validate');
     const before = statSync(file);
     expect(await run(['validate'])).toEqual(VALID);
     const after = statSync(file);
@@ -48,7 +48,7 @@ describe('the code cache of the built CLI', () => {
     const plan = await run(['plan', '--emulator']);
     expect(plan.code).toBe(0);
     const both = statSync(file);
-    expect(commands(file)).toBe('rdhooks-code-cache validate,plan');
+    expect(commands(file)).toBe('validate,plan');
     expect(both.ino).not.toBe(validateOnly.ino);
     expect(both.size).toBeGreaterThan(validateOnly.size);
     expect(await run(['plan', '--emulator'])).toEqual(plan);
@@ -62,12 +62,13 @@ describe('the code cache of the built CLI', () => {
     expect(cacheOf('app-')).not.toBe('');
     expect(cacheOf('got-')).toBe('');
     expect((await run(['plan', '--emulator'])).code).toBe(0);
-    expect(commands(cacheOf('got-'))).toBe('rdhooks-code-cache plan');
+    expect(commands(cacheOf('got-'))).toBe('plan');
   });
 
   it.each([
     ['truncated', (bytes: Buffer): Buffer => bytes.subarray(0, bytes.length >> 1)],
     ['corrupt', (bytes: Buffer): Buffer => Buffer.concat([bytes.subarray(0, 40), Buffer.alloc(bytes.length - 40, 0x5a)])],
+    ['damaged in place', (bytes: Buffer): Buffer => Buffer.from(bytes.map((b, i) => (i > bytes.length >> 1 && i < (bytes.length >> 1) + 400 ? b ^ 0xff : b)))],
     ['headerless', (bytes: Buffer): Buffer => bytes.subarray(bytes.indexOf(10) + 1)],
   ])('tolerates a %s cache file: the same output, and the cache rewritten', async (_, damage) => {
     await run(['validate']);
@@ -75,7 +76,7 @@ describe('the code cache of the built CLI', () => {
     const good = readFileSync(file);
     writeFileSync(file, damage(good));
     expect(await run(['validate'])).toEqual(VALID);
-    expect(commands(file)).toBe('rdhooks-code-cache validate');
+    expect(commands(file)).toBe('validate');
     expect(statSync(file).size).toBeGreaterThan(good.length / 2);
     expect(await run(['validate'])).toEqual(VALID);
   });

@@ -3,6 +3,7 @@
  * and a stale one is replaced.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { hash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +24,8 @@ function script(name: string, body: string): URL {
 }
 
 const caches = (cacheDir: string): string[] => readdirSync(cacheDir).filter((f) => f.endsWith('.cache'));
-/** The commands a cache file says it has seen (its first line). */
-const header = (file: string): string => readFileSync(file, 'latin1').split('\n')[0] ?? '';
+/** The commands a cache file says it has seen (in its first line: `rdhooks-code-cache validate,plan DIGEST`). */
+const seen = (file: string): string => readFileSync(file, 'latin1').split('\n')[0]?.split(' ')[1] ?? '';
 
 describe('loadScript', () => {
   it('returns what the script exports, and its own URL reaches it', () => {
@@ -45,7 +46,7 @@ describe('loadScript', () => {
     saveCodeCaches();
     expect(statSync(file).mtimeMs).toBe(written);
     expect(readFileSync(file).equals(bytes)).toBe(true);
-    expect(header(file)).toBe('rdhooks-code-cache validate');
+    expect(seen(file)).toBe('validate');
   });
 
   it('rewrites the cache once for a command it has not seen, keeping the commands it had', () => {
@@ -56,7 +57,7 @@ describe('loadScript', () => {
     const file = join(cacheDir, caches(cacheDir)[0] ?? '');
     (loadScript(url, cacheDir, 'plan') as { g: (x: number) => number }).g(1);
     saveCodeCaches();
-    expect(header(file)).toBe('rdhooks-code-cache validate,plan');
+    expect(seen(file)).toBe('validate,plan');
     const written = statSync(file).mtimeMs;
     for (const command of ['plan', 'validate']) loadScript(url, cacheDir, command);
     saveCodeCaches();
@@ -76,11 +77,27 @@ describe('loadScript', () => {
     expect(typeof loadScript(url, cacheDir, 'plan')).toBe('string');
     saveCodeCaches();
     expect(readFileSync(file, 'utf8')).not.toBe('not a code cache');
-    // Our header over bytes V8 rejects: rewritten, naming only the command that rewrote it.
-    writeFileSync(file, 'rdhooks-code-cache validate,plan\nnot V8 data');
+    // Our header, its digest right, over bytes V8 rejects: rewritten, naming only the command that rewrote it.
+    writeFileSync(file, `rdhooks-code-cache validate,plan ${hash('sha1', 'not V8 data', 'base64url')}\nnot V8 data`);
     expect(typeof loadScript(script('b-BBBB2222.js', `module.exports = ${JSON.stringify(String(Math.random()))};`), cacheDir, 'show')).toBe('string');
     saveCodeCaches();
-    expect(header(file)).toBe('rdhooks-code-cache show');
+    expect(seen(file)).toBe('show');
+  });
+
+  it('does not hand V8 a cache whose bytes were changed (V8 checks their length, not their content)', () => {
+    const cacheDir = join(dir, 'cache');
+    const source = `module.exports = [${Array.from({ length: 200 }, (_, i) => `() => ${i}`).join(', ')}].map((f) => f());`;
+    loadScript(script('e-EEEE5555.js', source), cacheDir, 'validate');
+    saveCodeCaches();
+    const file = join(cacheDir, caches(cacheDir)[0] ?? '');
+    const bytes = readFileSync(file);
+    for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 64; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    writeFileSync(file, bytes);
+    // Another source of the same length, so that V8 reads the cache rather than reuse this process's compilation.
+    const other = script('e-EEEE5555.js', source.replace('() => 0', '() => 9'));
+    expect((loadScript(other, cacheDir, 'plan') as number[])[0]).toBe(9);
+    saveCodeCaches();
+    expect(seen(file)).toBe('plan');
   });
 
   it('removes the caches of older builds of the same script when it writes one', () => {
