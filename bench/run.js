@@ -94,10 +94,10 @@ async function startup() {
     ...rows,
   ];
   if (CONFIG.profiles) {
+    // main.js keeps its names; the app script's are minified, so its functions cannot be named here.
     const stages = [
-      ['runCli', 'the command table, yargs and the command'],
-      ['loadScript', '… of which loading yargs and yaml through the code cache'],
-      ['loadManifest', '… of which loading the manifest'],
+      ['start', 'the run after main.js has loaded'],
+      ['loadScript', '… of which loading the app script (the command table, yargs, yaml) through the code cache'],
     ];
     lines.push('', '### Profile: `rdhooks validate webhooks.yaml`', '', profileNote(10), '', await profile([CLI, 'validate', manifest], {}, 10, stages));
   }

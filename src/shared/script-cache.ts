@@ -128,7 +128,7 @@ function readCache(file: string): { commands: string[]; data: Buffer } | undefin
   }
 }
 
-/** V8's bytes, hashed: node:crypto is loaded by every command anyway, and hashing the cache takes well under 1 ms. */
+/** V8's bytes, hashed (well under 1 ms; node:crypto is loaded anyway by the commands that read a manifest or a plan). */
 function digest(data: Buffer): string {
   return hash('sha1', data, 'base64url');
 }
