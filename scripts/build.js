@@ -33,6 +33,8 @@ import * as esbuild from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const require = createRequire(import.meta.url);
+/** Where the command names live: the scripts' loaders record the command a run serves in the code cache. */
+const COMMAND_NAMES = join(ROOT, 'src/cli/command-names.ts');
 
 /** The entries and where they land (package.json "bin" and "exports"). */
 export const ENTRIES = { 'cli/main': 'src/cli/main.ts', 'cli/app': 'src/cli/run.ts', 'lib/index': 'src/lib/index.ts', 'lib/emulator': 'src/lib/emulator.ts' };
@@ -133,7 +135,8 @@ function appScript(file) {
       build.onLoad({ filter: /.*/, namespace: 'app-script' }, () => ({
         contents: [
           `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
-          `export const { EXIT, runCli } = loadScript(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), codeCacheDir());`,
+          `import { commandOf } from ${JSON.stringify(COMMAND_NAMES)};`,
+          `export const { EXIT, runCli } = loadScript(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), codeCacheDir(), commandOf(process.argv.slice(2)));`,
         ].join('\n'),
         loader: 'js',
         resolveDir: ROOT,
@@ -167,7 +170,8 @@ function vendorScripts(vendor) {
         const { file, names } = byName.get(args.path);
         const lines = [
           `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
-          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir());`,
+          `import { commandOf } from ${JSON.stringify(COMMAND_NAMES)};`,
+          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir(), commandOf(process.argv.slice(2)));`,
           ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`)),
         ];
         return { contents: lines.join('\n'), loader: 'js', resolveDir: ROOT };

@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import { suggest } from '../shared/suggest.js';
 import { VERSION } from '../shared/version.js';
+import type { CommandName } from './command-names.js';
 import { EXIT, UsageError, type CommandGroup, type CommandModule, type ParsedArgs } from './command.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
@@ -13,7 +14,7 @@ export { EXIT };
 
 /** A command as the table knows it before loading it. */
 interface Entry {
-  name: string;
+  name: CommandName;
   /** yargs' command string, with positionals. */
   command: string;
   describe: string;

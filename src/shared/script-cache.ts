@@ -28,7 +28,7 @@ const pending: (() => void)[] = [];
  * missing or rejected cache, or one that has not seen `command`, is written when the process exits, holding what
  * it held and what this run compiled.
  */
-export function loadScript(url: URL, cacheDir: string | undefined, command = commandOf(process.argv.slice(2))): unknown {
+export function loadScript(url: URL, cacheDir: string | undefined, command: string): unknown {
   const path = fileURLToPath(url);
   const source = readFileSync(path, 'utf8');
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${variant()}.cache`);
@@ -43,12 +43,7 @@ export function loadScript(url: URL, cacheDir: string | undefined, command = com
   return module.exports;
 }
 
-/** The command a run serves, as a cache records it: its first word (`plan`), or `-` for none or an odd one. */
-export function commandOf(args: readonly string[]): string {
-  const word = args.find((a) => !a.startsWith('-'));
-  return word !== undefined && COMMAND.test(word) ? word : '-';
-}
-
+/** What a cache may record as a command: a word of a few lower-case letters, or `-` for none. */
 const COMMAND = /^[a-z][a-z-]{0,31}$/;
 
 /** Saves a cache on exit: V8 writes a function into the cache once it has been compiled. */

@@ -56,6 +56,12 @@ describe('the code cache of the built CLI', () => {
     expect(statSync(file).ino).toBe(both.ino);
   });
 
+  it('records a mistyped command, help and no command at all as one entry, "-"', async () => {
+    await run(['validate']);
+    for (const args of [['valdate'], ['--help'], ['bogus', 'x'], []]) await run(args);
+    expect(commands(cacheOf('app-'))).toBe('validate,-');
+  });
+
   it('never loads got\'s script for validate: its cache comes only from a command that calls the API', async () => {
     await run(['validate']);
     await run(['validate', '--help']);

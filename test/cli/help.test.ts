@@ -1,5 +1,6 @@
 /** Every help page: one per command and per auth action, only its own flags, what it reads, its exit codes, examples. */
 import { describe, expect, it } from '@jest/globals';
+import { COMMAND_NAMES, commandOf } from '../../src/cli/command-names.js';
 import { rdhooks } from '../helpers/cli.js';
 
 const PAGES = ['validate', 'plan', 'apply', 'show', 'init', 'export', 'pin', 'emulator', 'auth url', 'auth exchange', 'auth check'];
@@ -31,9 +32,16 @@ describe('help pages', () => {
     expect(r.stdout).toMatch(/--timeout +Seconds to wait for one response +\[number\] \[default: 30\]/);
   });
 
-  it('the top-level page lists every command and completion', async () => {
+  it('the top-level page lists every command and completion, and COMMAND_NAMES names exactly those commands', async () => {
     const r = await rdhooks(['--help']);
-    for (const c of ['validate', 'plan', 'apply', 'show', 'init', 'export', 'pin', 'auth', 'emulator', 'completion']) expect(r.stdout).toContain(`rdhooks ${c}`);
+    const listed = [...r.stdout.matchAll(/^ {2}rdhooks ([a-z]+)/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...COMMAND_NAMES, 'completion'].sort());
+  });
+
+  it('commandOf names the command a run serves, and none for help, a file or a typo', () => {
+    expect(commandOf(['--debug', 'plan', 'webhooks.yaml'])).toBe('plan');
+    expect(commandOf(['auth', 'check'])).toBe('auth');
+    for (const args of [['--help'], ['webhooks.yaml'], ['valdate'], []]) expect(commandOf(args)).toBe('-');
   });
 });
 

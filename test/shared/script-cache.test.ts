@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { codeCacheDir, commandOf, loadScript, saveCodeCaches } from '../../src/shared/script-cache.js';
+import { codeCacheDir, loadScript, saveCodeCaches } from '../../src/shared/script-cache.js';
 
 let dir: string;
 beforeEach(() => {
@@ -30,7 +30,7 @@ const seen = (file: string): string => readFileSync(file, 'latin1').split('\n')[
 describe('loadScript', () => {
   it('returns what the script exports, and its own URL reaches it', () => {
     const url = script('a-AAAA1111.js', 'module.exports = { answer: 42, url: __scriptUrl };');
-    expect(loadScript(url, undefined)).toEqual({ answer: 42, url: url.href });
+    expect(loadScript(url, undefined, 'validate')).toEqual({ answer: 42, url: url.href });
   });
 
   it('writes the cache after the run when there is none, and reads it without writing again', () => {
@@ -70,7 +70,7 @@ describe('loadScript', () => {
     // A source this process never compiled (V8 would otherwise reuse its own compilation and not look at the cache).
     const url = script('b-BBBB2222.js', `module.exports = ${JSON.stringify(String(Math.random()))};`);
     // The name loadScript gives it: found by writing one for another script first.
-    loadScript(script('c-CCCC3333.js', 'module.exports = 0;'), cacheDir);
+    loadScript(script('c-CCCC3333.js', 'module.exports = 0;'), cacheDir, 'validate');
     saveCodeCaches();
     const file = join(cacheDir, caches(cacheDir)[0]?.replace('c-CCCC3333', 'b-BBBB2222') ?? '');
     writeFileSync(file, 'not a code cache');
@@ -102,10 +102,10 @@ describe('loadScript', () => {
 
   it('removes the caches of older builds of the same script when it writes one', () => {
     const cacheDir = join(dir, 'cache');
-    loadScript(script('yaml-OLD11111.js', 'module.exports = 1;'), cacheDir);
+    loadScript(script('yaml-OLD11111.js', 'module.exports = 1;'), cacheDir, 'validate');
     saveCodeCaches();
-    loadScript(script('yargs-KEEP2222.js', 'module.exports = 2;'), cacheDir);
-    loadScript(script('yaml-NEW33333.js', 'module.exports = 3;'), cacheDir);
+    loadScript(script('yargs-KEEP2222.js', 'module.exports = 2;'), cacheDir, 'validate');
+    loadScript(script('yaml-NEW33333.js', 'module.exports = 3;'), cacheDir, 'validate');
     saveCodeCaches();
     expect(caches(cacheDir).map((f) => f.split('.')[0]).sort()).toEqual(['yaml-NEW33333', 'yargs-KEEP2222']);
   });
@@ -113,16 +113,8 @@ describe('loadScript', () => {
   it('runs the script when the cache cannot be written', () => {
     const blocked = join(dir, 'file');
     writeFileSync(blocked, '');
-    expect(loadScript(script('a-AAAA1111.js', 'module.exports = 5;'), join(blocked, 'cache'))).toBe(5);
+    expect(loadScript(script('a-AAAA1111.js', 'module.exports = 5;'), join(blocked, 'cache'), 'validate')).toBe(5);
     expect(() => saveCodeCaches()).not.toThrow();
-  });
-});
-
-describe('commandOf', () => {
-  it('is the first word of the arguments, or - when there is none or it is not a command name', () => {
-    expect(commandOf(['--debug', 'plan', 'webhooks.yaml'])).toBe('plan');
-    expect(commandOf(['--help'])).toBe('-');
-    expect(commandOf(['webhooks.yaml'])).toBe('-');
   });
 });
 

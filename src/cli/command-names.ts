@@ -1,0 +1,13 @@
+/** The words that run a command: the command table's names (run.ts), and what a code cache records per command. */
+
+/** Every command rdhooks has. */
+export const COMMAND_NAMES = ['validate', 'plan', 'apply', 'show', 'init', 'export', 'pin', 'auth', 'emulator'] as const;
+
+/** One of COMMAND_NAMES. */
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The command `args` run (`plan` of `--debug plan webhooks.yaml`), or `-` for none, help or a mistyped one. */
+export function commandOf(args: readonly string[]): CommandName | '-' {
+  const word = args.find((a) => !a.startsWith('-'));
+  return COMMAND_NAMES.find((name) => name === word) ?? '-';
+}
