@@ -3,12 +3,14 @@
  * Summarizes a V8 .cpuprofile (from `node --cpu-prof`): self time by package (or dist module) and the top
  * functions by self time. Usage: node bench/profile-summary.js FILE.cpuprofile [--top N]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Where a frame's code lives: a node_modules package, a package bundled into dist/vendor/ (as `got (bundled)`),
- * rdhooks' own dist/ code, node itself, or V8 (GC, program…). The CLI's app script (dist/cli/app-HASH.js) holds
- * yargs and yaml too, with minified names: its frames all count as rdhooks.
+ * rdhooks' own code (its sources, or dist/), node itself, or V8 (GC, program…). Frames of a script with a source
+ * map beside it (the CLI's app script) are first put back where their source is (withSourceNames).
  */
 export function ownerOf(url) {
   if (!url) return '(v8)';
@@ -19,10 +21,48 @@ export function ownerOf(url) {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
+  if (url.includes('/src/')) return 'rdhooks';
   const dist = url.indexOf('/dist/');
   if (dist >= 0) return /\/dist\/(chunks|cli|lib)\//.test(url) ? 'rdhooks' : `rdhooks ${url.slice(dist + 1)}`;
   if (url.startsWith('node:')) return 'node (internal)';
   return url;
+}
+
+/**
+ * `profile` with each frame of a bundled script that has a source map beside it (dist/cli/app-HASH.js.map,
+ * dist/vendor/got-HASH.js.map: the build writes them, the package does not ship them) named as in its source: the
+ * function's own name where minifying changed it, the source file as its url, the source line.
+ */
+export function withSourceNames(profile) {
+  const maps = new Map();
+  const mapOf = (url) => {
+    if (!maps.has(url)) {
+      const file = url.startsWith('file:') ? `${fileURLToPath(url)}.map` : '';
+      maps.set(url, file && existsSync(file) ? { map: new SourceMap(JSON.parse(readFileSync(file, 'utf8'))), base: new URL('.', url) } : undefined);
+    }
+    return maps.get(url);
+  };
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const found = frame.url && mapOf(frame.url);
+    if (!found) continue;
+    const entry = found.map.findEntry(frame.lineNumber, frame.columnNumber);
+    if (!entry.originalSource) continue;
+    node.callFrame = {
+      ...frame,
+      functionName: entry.name ?? frame.functionName,
+      url: new URL(entry.originalSource, found.base).href,
+      lineNumber: entry.originalLine,
+      columnNumber: entry.originalColumn,
+    };
+  }
+  return profile;
+}
+
+/** A frame's file as a function row names it: rdhooks' sources by their path (src/plan/plan.ts), others by owner. */
+function placeOf(url) {
+  const src = url.lastIndexOf('/src/');
+  return src >= 0 ? url.slice(src + 1) : ownerOf(url);
 }
 
 /** Self time (ms) per owner and per function, and the total, from a parsed .cpuprofile. */
@@ -43,7 +83,7 @@ export function summarize(profile) {
     total += ms;
     const owner = ownerOf(url);
     owners.set(owner, (owners.get(owner) ?? 0) + ms);
-    const key = `${functionName || '(anonymous)'} ${url ? `${ownerOf(url)}:${lineNumber + 1}` : ''}`.trim();
+    const key = `${functionName || '(anonymous)'} ${url ? `${placeOf(url)}:${lineNumber + 1}` : ''}`.trim();
     functions.set(key, (functions.get(key) ?? 0) + ms);
   }
   const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]);
@@ -86,5 +126,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const file = process.argv[2];
   const topArg = process.argv.indexOf('--top');
   const top = topArg > 0 ? Number(process.argv[topArg + 1]) : 12;
-  console.log(formatSummary(summarize(JSON.parse(readFileSync(file, 'utf8'))), top));
+  console.log(formatSummary(summarize(withSourceNames(JSON.parse(readFileSync(file, 'utf8')))), top));
 }

@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, EMULATOR_CREDENTIALS } from '../dist/lib/emulator.js';
-import { formatSummary, inclusive, summarize } from './profile-summary.js';
+import { formatSummary, inclusive, summarize, withSourceNames } from './profile-summary.js';
 import { CLI, NODE, ROOT, TMP, converged, emulatorProcess, goal, manifestText, mb, median, ms, must, progress, range, ratio, specOf, verdict, wireOf } from './harness.js';
 
 const argv = process.argv.slice(2);
@@ -94,10 +94,12 @@ async function startup() {
     ...rows,
   ];
   if (CONFIG.profiles) {
-    // main.js keeps its names; the app script's are minified, so its functions cannot be named here.
+    // The app script's names are minified: withSourceNames gives them back from its source map.
     const stages = [
       ['start', 'the run after main.js has loaded'],
       ['loadScript', '… of which loading the app script (the command table, yargs, yaml) through the code cache'],
+      ['runCli', '… of which the command table, yargs and the command'],
+      ['loadManifest', '… … of which loading the manifest'],
     ];
     lines.push('', '### Profile: `rdhooks validate webhooks.yaml`', '', profileNote(10), '', await profile([CLI, 'validate', manifest], {}, 10, stages));
   }
@@ -116,7 +118,7 @@ async function profile(args, env, runs, stages = []) {
   const merged = { total: 0, owners: new Map(), functions: new Map() };
   const stageMs = new Map(stages.map(([name]) => [name, 0]));
   for (const f of readdirSync(dir)) {
-    const data = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    const data = withSourceNames(JSON.parse(readFileSync(join(dir, f), 'utf8')));
     for (const [name, v] of inclusive(data, stages.map(([n]) => n))) stageMs.set(name, stageMs.get(name) + v / runs);
     const s = summarize(data);
     merged.total += s.total / runs;
@@ -150,8 +152,7 @@ function profileNote(runs) {
 /** The pipeline's functions (as named in dist/), whose inclusive time the plan profile reports. */
 const PLAN_STAGES = [
   ['loadManifest', 'load and validate the manifest'],
-  ['composeBounded', '… of which yaml parsing'],
-  ['toData', '… of which yaml nodes to data'],
+  ['parsePlainYaml', '… of which reading the YAML (plain YAML; other YAML: the yaml package)'],
   ['interpolateTree', '… of which ${VAR} interpolation'],
   ['checkSchema', '… of which the JSON Schema check'],
   ['checkRules', '… of which the rules'],
