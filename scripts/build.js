@@ -33,7 +33,7 @@ import * as esbuild from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const require = createRequire(import.meta.url);
-/** Where the command names live: the scripts' loaders record the command a run serves in the code cache. */
+/** Where the command names live: the app script's loader keeps a code cache per command. */
 const COMMAND_NAMES = join(ROOT, 'src/cli/command-names.ts');
 
 /** The entries and where they land (package.json "bin" and "exports"). */
@@ -172,8 +172,8 @@ function vendorScripts(vendor) {
         const { file, names } = byName.get(args.path);
         const lines = [
           `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
-          `import { commandOf } from ${JSON.stringify(COMMAND_NAMES)};`,
-          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir(), commandOf(process.argv.slice(2)));`,
+          // One cache for every command that calls the API: they run much the same part of got.
+          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir(), 'api');`,
           ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`)),
         ];
         return { contents: lines.join('\n'), loader: 'js', resolveDir: ROOT };

@@ -6,9 +6,10 @@
  * Each script's file name carries a hash of its content (the build names it so), and the cache file is named after
  * it, so a changed script never meets a cache made from another one.
  *
- * V8 caches the functions compiled in the run that writes the cache (plus those it read from the cache), and one
- * script serves every command: so the cache file starts with a line naming the commands it has seen, and a run of
- * another command rewrites it, adding what that command compiled. Each command costs one rewrite, not one a run.
+ * V8 caches the functions compiled in the run that writes the cache, and one script serves every command: so each
+ * command has a cache file of its own, holding what that command compiles, written by its first run. A command
+ * reads only its own (V8 deserializes a cache whole: one holding every command's code costs `validate` about 10%
+ * more to start, measured in BENCHMARKS.md).
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hash } from 'node:crypto';
@@ -24,26 +25,22 @@ type Factory = (module: { exports: unknown }, exports: unknown, url: string) => 
 const pending: (() => void)[] = [];
 
 /**
- * The exports of the script at `url`, compiled with the code cache kept in `cacheDir` (none when undefined). A
- * missing or rejected cache, or one that has not seen `command`, is written when the process exits, holding what
- * it held and what this run compiled.
+ * The exports of the script at `url`, compiled with `command`'s code cache kept in `cacheDir` (none when
+ * undefined). A missing or rejected cache is written when the process exits, holding what this run compiled.
  */
 export function loadScript(url: URL, cacheDir: string | undefined, command: string): unknown {
   const path = fileURLToPath(url);
   const source = readFileSync(path, 'utf8');
-  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${variant()}.cache`);
-  const cache = cacheFile === undefined ? undefined : readCache(cacheFile);
-  const script = new Script(source, { filename: path, ...(cache ? { cachedData: cache.data } : {}) });
-  if (cacheFile !== undefined) {
-    const seen = cache && script.cachedDataRejected !== true ? cache.commands : [];
-    if (!seen.includes(command)) later(() => writeCache(cacheFile, [...seen, command], script.createCachedData()));
-  }
+  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${COMMAND.test(command) ? command : '-'}.${variant()}.cache`);
+  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const script = new Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) later(() => writeCache(cacheFile, script.createCachedData()));
   const module = { exports: {} as unknown };
   (script.runInThisContext() as Factory)(module, module.exports, url.href);
   return module.exports;
 }
 
-/** What a cache may record as a command: a word of a few lower-case letters, or `-` for none. */
+/** What a cache file may be named after: a command's name, a word of a few lower-case letters (else `-`). */
 const COMMAND = /^[a-z][a-z-]{0,31}$/;
 
 /** Saves a cache on exit: V8 writes a function into the cache once it has been compiled. */
@@ -63,7 +60,7 @@ function variant(): string {
   return `${process.version}-${process.arch}${options ? `-${hash.toString(36)}` : ''}`;
 }
 
-/** Writes the caches loadScript found missing, stale or short of a command (it runs on exit by itself); never throws. */
+/** Writes the caches loadScript found missing or stale (it runs on exit by itself); never throws. */
 export function saveCodeCaches(): void {
   for (const save of pending.splice(0)) {
     try {
@@ -101,23 +98,18 @@ function safeHomedir(): string | undefined {
 }
 
 /**
- * What starts a cache file, before the commands it has seen, a digest of V8's bytes and a newline; the bytes
- * follow. V8 checks a cache's version, flags and length but not its content (a damaged one can crash node), so
- * the digest is checked first.
+ * What starts a cache file, before a digest of V8's bytes and a newline; the bytes follow. V8 checks a cache's
+ * version, flags and length but not its content (a damaged one can crash node), so the digest is checked first.
  */
 const HEADER = 'rdhooks-code-cache ';
 
-/** A cache file's commands and V8 data; nothing when it is missing, unreadable, damaged or not one of ours. */
-function readCache(file: string): { commands: string[]; data: Buffer } | undefined {
+/** A cache file's V8 data; nothing when it is missing, unreadable, damaged or not one of ours. */
+function readCache(file: string): Buffer | undefined {
   try {
     const bytes = readFileSync(file);
     const end = bytes.indexOf(10);
-    const header = end < 0 ? '' : bytes.toString('latin1', 0, Math.min(end, 4096));
-    if (!header.startsWith(HEADER) || header.length < end) return undefined;
-    const [list = '', sum] = header.slice(HEADER.length).split(' ');
-    const commands = list.split(',');
-    const data = bytes.subarray(end + 1);
-    return commands.every((c) => COMMAND.test(c) || c === '-') && sum === digest(data) ? { commands, data } : undefined;
+    if (end < 0 || end > 200 || bytes.toString('latin1', 0, end) !== `${HEADER}${digest(bytes.subarray(end + 1))}`) return undefined;
+    return bytes.subarray(end + 1);
   } catch {
     return undefined;
   }
@@ -129,13 +121,13 @@ function digest(data: Buffer): string {
 }
 
 /** Writes `file` whole (another rdhooks may be reading it) and removes the caches of other builds of its script. */
-function writeCache(file: string, commands: readonly string[], data: Buffer): void {
+function writeCache(file: string, data: Buffer): void {
   const dir = join(file, '..');
   mkdirSync(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.concat([Buffer.from(`${HEADER}${commands.join(',')} ${digest(data)}\n`, 'latin1'), data]));
+  writeFileSync(temporary, Buffer.concat([Buffer.from(`${HEADER}${digest(data)}\n`, 'latin1'), data]));
   renameSync(temporary, file);
-  // app-2WQJ4A.js.v20.20.2-x64.cache: an "app-" script of another hash is an older build.
+  // app-2WQJ4A.js.plan.v20.20.2-x64.cache: an "app-" script of another hash is an older build.
   const name = basename(file);
   const build = name.slice(0, name.indexOf('.js.') + 4);
   const script = build.slice(0, build.lastIndexOf('-') + 1);

@@ -8,6 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifest, parseWithYaml } from '../../src/manifest/parse.js';
 import { parsePlainYaml } from '../../src/manifest/plain-yaml.js';
+import { renderExport } from '../../src/adopt/export.js';
+import { STARTER_MANIFEST } from '../../src/adopt/scaffold.js';
 import type { Path } from '../../src/manifest/issue.js';
 import { timeRatio } from '../helpers/timing.js';
 
@@ -68,6 +70,22 @@ describe('the plain-YAML reader', () => {
       const file = [...results.keys()].find((f) => f.endsWith(`manifests/${bad}.yaml`))!;
       expect([file, results.get(file)]).toEqual([file, 'declined']);
     }
+  });
+
+  test('reads what export and init write', () => {
+    const webhook = (uuid: string, url: string, extra: object = {}) => ({
+      uuid, event_type: 'WEBHOOK.CONVERTED', entity_type: 'CONTACT', url, http_method: 'POST', event_identifiers: [], include_relations: [], ...extra,
+    });
+    const exported = renderExport(
+      [
+        webhook('5408c5a3-4711-4f2e-8d0b-13407a3e30f3', 'https://hooks.example.com/rd/converted?team=crm&x=1#top', { event_identifiers: ['Lead Scoring', 'newsletter-2024'] }),
+        webhook('642d985c-487c-4c53-b9de-2c1223841cae', 'https://hooks.example.com/rd/opportunity', { status: 'suspended', include_relations: ['COMPANY', 'CONTACT_FUNNEL'] }),
+        { ...webhook('adc6944d-0c74-4e7c-899e-6d816465b561', 'http://legacy.example.com:8080/deals'), event_type: 'crm_deal_created', http_method: 'PUT' },
+      ],
+      { apiUrl: 'https://api.rd.services', account: 'ACME Marketing', date: '2026-12-01', version: '1.0.0' },
+    );
+    expect(compare(exported)).toBe('accepted');
+    expect(compare(STARTER_MANIFEST)).toBe('accepted');
   });
 
   test.each([

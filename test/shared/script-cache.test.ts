@@ -1,6 +1,6 @@
 /**
- * Scripts loaded with V8's code cache: the cache is written once, used after, rewritten once for each new command,
- * and a stale one is replaced.
+ * Scripts loaded with V8's code cache: each command's cache is written once and used after, and a stale or damaged
+ * one is replaced.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { hash } from 'node:crypto';
@@ -24,8 +24,12 @@ function script(name: string, body: string): URL {
 }
 
 const caches = (cacheDir: string): string[] => readdirSync(cacheDir).filter((f) => f.endsWith('.cache'));
-/** The commands a cache file says it has seen (in its first line: `rdhooks-code-cache validate,plan DIGEST`). */
-const seen = (file: string): string => readFileSync(file, 'latin1').split('\n')[0]?.split(' ')[1] ?? '';
+/** Whether a cache file is one loadScript wrote whole: its first line, `rdhooks-code-cache DIGEST`, digests the rest. */
+const whole = (file: string): boolean => {
+  const bytes = readFileSync(file);
+  const end = bytes.indexOf(10);
+  return bytes.toString('latin1', 0, end) === `rdhooks-code-cache ${hash('sha1', bytes.subarray(end + 1), 'base64url')}`;
+};
 
 describe('loadScript', () => {
   it('returns what the script exports, and its own URL reaches it', () => {
@@ -38,7 +42,7 @@ describe('loadScript', () => {
     const url = script('a-AAAA1111.js', 'module.exports = { f: (x) => x * 2 };');
     expect((loadScript(url, cacheDir, 'validate') as { f: (x: number) => number }).f(2)).toBe(4);
     saveCodeCaches();
-    expect(caches(cacheDir)).toEqual([expect.stringMatching(new RegExp(`^a-AAAA1111\\.js\\.${process.version}-${process.arch}(-[0-9a-z]+)?\\.cache$`))]);
+    expect(caches(cacheDir)).toEqual([expect.stringMatching(new RegExp(`^a-AAAA1111\\.js\\.validate\\.${process.version}-${process.arch}(-[0-9a-z]+)?\\.cache$`))]);
     const file = join(cacheDir, caches(cacheDir)[0] ?? '');
     const written = statSync(file).mtimeMs;
     const bytes = readFileSync(file);
@@ -46,22 +50,21 @@ describe('loadScript', () => {
     saveCodeCaches();
     expect(statSync(file).mtimeMs).toBe(written);
     expect(readFileSync(file).equals(bytes)).toBe(true);
-    expect(seen(file)).toBe('validate');
+    expect(whole(file)).toBe(true);
   });
 
-  it('rewrites the cache once for a command it has not seen, keeping the commands it had', () => {
+  it('keeps a cache per command, each written by its first run, and names anything else "-"', () => {
     const cacheDir = join(dir, 'cache');
     const url = script('d-DDDD4444.js', 'module.exports = { f: (x) => x + 1, g: (x) => x - 1 };');
     (loadScript(url, cacheDir, 'validate') as { f: (x: number) => number }).f(1);
-    saveCodeCaches();
-    const file = join(cacheDir, caches(cacheDir)[0] ?? '');
     (loadScript(url, cacheDir, 'plan') as { g: (x: number) => number }).g(1);
+    loadScript(url, cacheDir, '../escape');
     saveCodeCaches();
-    expect(seen(file)).toBe('validate,plan');
-    const written = statSync(file).mtimeMs;
-    for (const command of ['plan', 'validate']) loadScript(url, cacheDir, command);
+    expect(caches(cacheDir).map((f) => f.split('.').slice(0, 3).join('.')).sort()).toEqual(['d-DDDD4444.js.-', 'd-DDDD4444.js.plan', 'd-DDDD4444.js.validate']);
+    const written = caches(cacheDir).map((f) => statSync(join(cacheDir, f)).mtimeMs);
+    for (const command of ['plan', 'validate', '-']) loadScript(url, cacheDir, command);
     saveCodeCaches();
-    expect(statSync(file).mtimeMs).toBe(written);
+    expect(caches(cacheDir).map((f) => statSync(join(cacheDir, f)).mtimeMs)).toEqual(written);
   });
 
   it('replaces a cache V8 rejects, and still runs the script', () => {
@@ -72,16 +75,18 @@ describe('loadScript', () => {
     // The name loadScript gives it: found by writing one for another script first.
     loadScript(script('c-CCCC3333.js', 'module.exports = 0;'), cacheDir, 'validate');
     saveCodeCaches();
-    const file = join(cacheDir, caches(cacheDir)[0]?.replace('c-CCCC3333', 'b-BBBB2222') ?? '');
+    const file = join(cacheDir, caches(cacheDir)[0]?.replace('c-CCCC3333', 'b-BBBB2222').replace('.validate.', '.plan.') ?? '');
     writeFileSync(file, 'not a code cache');
     expect(typeof loadScript(url, cacheDir, 'plan')).toBe('string');
     saveCodeCaches();
     expect(readFileSync(file, 'utf8')).not.toBe('not a code cache');
-    // Our header, its digest right, over bytes V8 rejects: rewritten, naming only the command that rewrote it.
-    writeFileSync(file, `rdhooks-code-cache validate,plan ${hash('sha1', 'not V8 data', 'base64url')}\nnot V8 data`);
-    expect(typeof loadScript(script('b-BBBB2222.js', `module.exports = ${JSON.stringify(String(Math.random()))};`), cacheDir, 'show')).toBe('string');
+    expect(whole(file)).toBe(true);
+    // Our header, its digest right, over bytes V8 rejects: rewritten.
+    writeFileSync(file, `rdhooks-code-cache ${hash('sha1', 'not V8 data', 'base64url')}\nnot V8 data`);
+    expect(typeof loadScript(script('b-BBBB2222.js', `module.exports = ${JSON.stringify(String(Math.random()))};`), cacheDir, 'plan')).toBe('string');
     saveCodeCaches();
-    expect(seen(file)).toBe('show');
+    expect(readFileSync(file, 'latin1')).not.toContain('not V8 data');
+    expect(whole(file)).toBe(true);
   });
 
   it('does not hand V8 a cache whose bytes were changed (V8 checks their length, not their content)', () => {
@@ -95,9 +100,10 @@ describe('loadScript', () => {
     writeFileSync(file, bytes);
     // Another source of the same length, so that V8 reads the cache rather than reuse this process's compilation.
     const other = script('e-EEEE5555.js', source.replace('() => 0', '() => 9'));
-    expect((loadScript(other, cacheDir, 'plan') as number[])[0]).toBe(9);
+    expect((loadScript(other, cacheDir, 'validate') as number[])[0]).toBe(9);
     saveCodeCaches();
-    expect(seen(file)).toBe('plan');
+    expect(readFileSync(file).equals(bytes)).toBe(false);
+    expect(whole(file)).toBe(true);
   });
 
   it('removes the caches of older builds of the same script when it writes one', () => {
