@@ -21,7 +21,8 @@ export function ownerOf(url) {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
-  if (url.includes('/src/')) return 'rdhooks';
+  // The build's own shims (node's modules through process.getBuiltinModule, the vendor-script loaders) count as rdhooks.
+  if (url.includes('/src/') || /^(builtin|vendor)-[a-z-]+:/.test(url)) return 'rdhooks';
   const dist = url.indexOf('/dist/');
   if (dist >= 0) return /\/dist\/(chunks|cli|lib)\//.test(url) ? 'rdhooks' : `rdhooks ${url.slice(dist + 1)}`;
   if (url.startsWith('node:')) return 'node (internal)';

@@ -122,7 +122,8 @@ class Reader {
       if (!KEY.test(this.text)) decline();
       const keyEnd = KEY.lastIndex - 1;
       const key = this.text.slice(keyAt, keyEnd);
-      if (key === '__proto__' || NULL_WORD.test(key) || spot.pairs.has(key)) decline();
+      // A key the core schema reads as null or a boolean is written as "" or "true": left to the yaml package.
+      if (key === '__proto__' || NULL_WORD.test(key) || BOOLEAN.test(key) || spot.pairs.has(key)) decline();
       const keySpot: ScalarSpot = { kind: 'scalar', start: keyAt, end: keyEnd };
       let p = keyEnd + 1;
       while (p < end && this.text.charCodeAt(p) === 32) p++;
@@ -171,14 +172,14 @@ class Reader {
       const column = p - (this.firsts[this.at]! - this.indents[this.at]!);
       const item = KEY.test(this.text) ? this.mapping(column, p, depth + 1) : this.inlineLine(p, end, depth);
       value.push(item.value);
-      spot.items.push(item.spot!);
+      spot.items.push(item.spot);
     }
     if (this.at < this.indents.length && this.indents[this.at]! > indent) decline();
     return { value, spot };
   }
 
   /** A one-line value that is the whole rest of the current line. */
-  private inlineLine(p: number, end: number, depth: number): { value: unknown; spot?: Spot } {
+  private inlineLine(p: number, end: number, depth: number): { value: unknown; spot: Spot } {
     const item = this.inline(p, end, depth);
     this.at++;
     return item;

@@ -128,6 +128,7 @@ describe('the plain-YAML reader', () => {
     ['bad indentation', 'a:\n    b: 1\n  c: 2\n'],
     ['a top-level list', '- a\n'],
     ['a __proto__ key', '__proto__: 1\n'],
+    ['a key read as a boolean', 'True: 1\n'],
     ['an astral character', 'a: 😀\n'],
   ])('leaves %s to the yaml package', (_label: string, text: string) => {
     expect(compare(text)).toBe('declined');
@@ -149,10 +150,11 @@ describe('the plain-YAML reader', () => {
       scalars: [
         'abc', 'a b', 'a  b ', '1', '0', 'null', 'Null', '~', 'true', 'False', 'yes', '"dq"', '"e \\" \\n \\u00e9"', "'s ''q'''", "'a # b'",
         'http://x:80/a#b', 'a #c', 'a# b', '${V:-x}', '[a, b]', '[]', '[ a , "b" ]', "['x',y]", '{}', 'v   ', 'ç', '12abc', 'a,b', 'a]b', '',
+        'a"b', '.', '1_000', '0x', 'NaN', '2024-01-01', '12:30', '{ }', '[ ]', 'a\u00a0b', 'TRUE', '~ x', 'null x',
       ],
     };
     const tricky = {
-      keys: ['null', 'a.b', '"q"', '<<', 'a b', '1'],
+      keys: ['null', 'Null', 'True', 'FALSE', 'a.b', '"q"', '<<', 'a b', '1'],
       scalars: [
         '01', '1.5', '1e3', '.5', '+1', '-1', '0x1F', '0o7', '"\\x41"', 'a: b', 'a:', '[a,]', '[a, [b]]', '{a: b}', '&a x', '*a', '!t x', '|', '>',
         '- x', '"open', "'open", '<<', '@x', '`x', '%x', 'a\tb', '#c', '"a" x', '[a] x', '9999999999999999', '? x', ': x',
