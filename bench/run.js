@@ -52,7 +52,7 @@ async function startup() {
     { label: '`node -e 0`', args: ['-e', '0'] },
     { label: '`rdhooks --version`', args: [CLI, '--version'], goal: GOALS.version },
     { label: '`rdhooks validate webhooks.yaml`', args: [CLI, 'validate', manifest], goal: GOALS.validate },
-    // Not a goal: what the first run after an install or upgrade pays, before the code cache exists.
+    // Not a goal: a run without the code cache (a command's first run after an install pays this, and writes the cache).
     { label: '`rdhooks validate webhooks.yaml`, no code cache (`RDHOOKS_CODE_CACHE=0`)', args: [CLI, 'validate', manifest], env: { RDHOOKS_CODE_CACHE: '0' } },
     // References: node running an empty ES module (what an ES module entry costs by itself), and what validate's
     // two big dependencies cost to import as published (node_modules, no cache).
@@ -148,7 +148,7 @@ function profileNote(runs) {
 // ---------------------------------------------------------------------------------------------------------------
 // Plan at scale
 
-/** The pipeline's functions (as named in dist/), whose inclusive time the plan profile reports. */
+/** The pipeline's functions (named as in the sources: withSourceNames), whose inclusive time the plan profile reports. */
 const PLAN_STAGES = [
   ['loadManifest', 'load and validate the manifest'],
   ['parsePlainYaml', '… of which reading the YAML (plain YAML; other YAML: the yaml package)'],

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The yaml package's share of `rdhooks validate`: times one cold parse of FILE with the options
- * src/manifest/parse.ts uses (positions, unique keys, merge keys), then toJS, and prints the milliseconds.
+ * A reference: times one cold parse of FILE by the yaml package with the options src/manifest/parse.ts gives it
+ * (positions, unique keys, merge keys), then toJS, and prints the milliseconds. rdhooks reads plain YAML with its
+ * own reader (src/manifest/plain-yaml.ts) and gives the yaml package only other YAML.
  * Process start-up and the import of yaml are not included. Usage: node bench/yaml-parse.js FILE
  */
 import { readFileSync } from 'node:fs';

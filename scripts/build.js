@@ -12,7 +12,7 @@
  * package root, so a module that finds an asset relative to itself (`new URL('../../package.json',
  * import.meta.url)`) finds it from whichever file the bundler put it in.
  *
- * Three changes to what is bundled, each for start-up time (BENCHMARKS.md, "Start-up"):
+ * Changes to what is bundled, each for start-up time (BENCHMARKS.md, "How rdhooks starts", lists them all):
  * - src/manifest/validator.ts and src/workspace/validator.ts become their validators precompiled by ajv
  *   (standalone code), so neither ajv's compiler nor the compile runs at start-up;
  * - every copy of string-width (yargs, cliui, wrap-ansi) is initialized on its first call rather than at import:
@@ -33,8 +33,9 @@ import * as esbuild from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const require = createRequire(import.meta.url);
-/** Where the command names live: the app script's loader keeps a code cache per command. */
-const COMMAND_NAMES = join(ROOT, 'src/cli/command-names.ts');
+/** The module that loads a script through the code cache, and the one naming the command a run serves (its cache). */
+const SCRIPT_CACHE_MODULE = join(ROOT, 'src/shared/script-cache.ts');
+const COMMAND_NAMES_MODULE = join(ROOT, 'src/cli/command-names.ts');
 
 /** The entries and where they land (package.json "bin" and "exports"). */
 export const ENTRIES = { 'cli/main': 'src/cli/main.ts', 'cli/app': 'src/cli/run.ts', 'lib/index': 'src/lib/index.ts', 'lib/emulator': 'src/lib/emulator.ts' };
@@ -127,18 +128,28 @@ function noDynamicImport(file) {
   if (at >= 0) throw new Error(`build: ${basename(file.path)} has a dynamic import, which a classic script cannot run: …${file.text.slice(Math.max(0, at - 80), at + 80)}…`);
 }
 
-/** main.ts's `import('./run.js')`: the app script, loaded through the code cache, whose exports are run.ts's. */
+/**
+ * The lines of a module that loads the script at `url` (relative to the module) through the code cache, keyed by
+ * the JavaScript expression `key`, as `m`.
+ */
+function scriptLoader(url, key) {
+  return [
+    `import { codeCacheDir, loadScript } from ${JSON.stringify(SCRIPT_CACHE_MODULE)};`,
+    `const m = loadScript(new URL(${JSON.stringify(url)}, import.meta.url), codeCacheDir(), ${key});`,
+  ];
+}
+
+/** main.ts's `import('./run.js')`: the app script, with a code cache per command, whose exports are run.ts's. */
 function appScript(file) {
-  const cache = join(ROOT, 'src/shared/script-cache.ts');
   return {
     name: 'app-script',
     setup(build) {
       build.onResolve({ filter: /^\.\/run\.js$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: 'run', namespace: 'app-script' } : undefined));
       build.onLoad({ filter: /.*/, namespace: 'app-script' }, () => ({
         contents: [
-          `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
-          `import { commandOf } from ${JSON.stringify(COMMAND_NAMES)};`,
-          `export const { EXIT, runCli } = loadScript(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), codeCacheDir(), commandOf(process.argv.slice(2)));`,
+          `import { commandOf } from ${JSON.stringify(COMMAND_NAMES_MODULE)};`,
+          ...scriptLoader(`./${file}`, 'commandOf(process.argv.slice(2))'),
+          'export const { EXIT, runCli } = m;',
         ].join('\n'),
         loader: 'js',
         resolveDir: ROOT,
@@ -163,7 +174,6 @@ function vendorScripts(vendor) {
       return [name, { file: basename(out), names: Object.keys(module.exports).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)) }];
     }),
   );
-  const cache = join(ROOT, 'src/shared/script-cache.ts');
   return {
     name: 'vendor-scripts',
     setup(build) {
@@ -171,9 +181,8 @@ function vendorScripts(vendor) {
       build.onLoad({ filter: /.*/, namespace: 'vendor-script' }, (args) => {
         const { file, names } = byName.get(args.path);
         const lines = [
-          `import { codeCacheDir, loadScript } from ${JSON.stringify(cache)};`,
           // One cache for every command that calls the API: they run much the same part of got.
-          `const m = loadScript(new URL(${JSON.stringify(`../vendor/${file}`)}, import.meta.url), codeCacheDir(), 'api');`,
+          ...scriptLoader(`../vendor/${file}`, "'api'"),
           ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`)),
         ];
         return { contents: lines.join('\n'), loader: 'js', resolveDir: ROOT };
@@ -219,7 +228,6 @@ function builtins() {
   };
 }
 
-/** ajv's standalone code of the manifest schema, compiled with the options src/manifest/schema-options.ts holds. */
 /** The validators the build precompiles: the module each replaces, its schema, and the function it exports. */
 const VALIDATORS = [
   { module: /[\\/]src[\\/]manifest[\\/]validator\.ts$/, schema: 'schemas/webhooks.schema.json', name: 'manifestValidator' },

@@ -6,6 +6,7 @@
  * mappings, numbers other than plain integers, tabs, a repeated key, anything yaml would warn or err about. The
  * caller then parses with the yaml package, which reports every problem with its position.
  */
+import { MAX_DEPTH } from './limits.js';
 
 /** Where a node is: a scalar's start and the end of its text, a collection's start and its children's places. */
 export type Spot = ScalarSpot | MapSpot | SeqSpot;
@@ -33,8 +34,8 @@ export interface PlainParse {
   lineStarts: number[];
 }
 
-/** Deeper than any manifest nests: past it the yaml package, with its own bound, reports. */
-const MAX_PLAIN_DEPTH = 32;
+/** Deeper than any manifest nests, and within MAX_DEPTH: past it the yaml package, with the loader's bound, reports. */
+const MAX_PLAIN_DEPTH = Math.min(32, MAX_DEPTH);
 
 // Characters that make a text more than plain YAML: controls (a tab included), CR, the BOM, NEL, the Unicode line
 // separators, surrogates (an astral character or a broken one), and the noncharacters yaml may warn about.
@@ -121,6 +122,8 @@ class Reader {
       KEY.lastIndex = keyAt;
       if (!KEY.test(this.text)) decline();
       const keyEnd = KEY.lastIndex - 1;
+      // yaml refuses an implicit key longer than 1024 characters.
+      if (keyEnd - keyAt > 1024) decline();
       const key = this.text.slice(keyAt, keyEnd);
       // A key the core schema reads as null or a boolean is written as "" or "true": left to the yaml package.
       if (key === '__proto__' || NULL_WORD.test(key) || BOOLEAN.test(key) || spot.pairs.has(key)) decline();
@@ -132,8 +135,7 @@ class Reader {
         this.at++;
         pair = this.nested(indent, depth);
       } else {
-        pair = this.inline(p, end, depth);
-        this.at++;
+        pair = this.inlineLine(p, end, depth);
       }
       value[key] = pair.value;
       spot.pairs.set(key, pair.spot ? { key: keySpot, value: pair.spot } : { key: keySpot });

@@ -7,11 +7,11 @@
  * it, so a changed script never meets a cache made from another one.
  *
  * V8 caches the functions compiled in the run that writes the cache, and one script serves every command: so each
- * command has a cache file of its own, holding what that command compiles, written by its first run. A command
- * reads only its own (V8 deserializes a cache whole: one holding every command's code costs `validate` about 10%
+ * command has a cache file of its own, holding what that command compiles, written by its first successful run. A
+ * command reads only its own (V8 deserializes a cache whole: one holding every command's code costs `validate` about 10%
  * more to start, measured in BENCHMARKS.md).
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
@@ -25,27 +25,29 @@ type Factory = (module: { exports: unknown }, exports: unknown, url: string) => 
 const pending: (() => void)[] = [];
 
 /**
- * The exports of the script at `url`, compiled with `command`'s code cache kept in `cacheDir` (none when
- * undefined). A missing or rejected cache is written when the process exits, holding what this run compiled.
+ * The exports of the script at `url`, compiled with the code cache named `key` (the command a run serves) kept in
+ * `cacheDir` (none when undefined). A missing or rejected cache is written when the process exits, holding what
+ * this run compiled, if the run succeeded: one that stopped at an error compiled less than its command does.
  */
-export function loadScript(url: URL, cacheDir: string | undefined, command: string): unknown {
+export function loadScript(url: URL, cacheDir: string | undefined, key: string): unknown {
   const path = fileURLToPath(url);
   const source = readFileSync(path, 'utf8');
-  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${COMMAND.test(command) ? command : '-'}.${variant()}.cache`);
+  // The key is part of a file name: anything but a short lower-case word is filed as "-".
+  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `${basename(path)}.${/^[a-z][a-z-]{0,31}$/.test(key) ? key : '-'}.${variant()}.cache`);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   const script = new Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) later(() => writeCache(cacheFile, script.createCachedData()));
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) saveOnExit(() => writeCache(cacheFile, script.createCachedData()));
   const module = { exports: {} as unknown };
   (script.runInThisContext() as Factory)(module, module.exports, url.href);
   return module.exports;
 }
 
-/** What a cache file may be named after: a command's name, a word of a few lower-case letters (else `-`). */
-const COMMAND = /^[a-z][a-z-]{0,31}$/;
+/** Exit codes of a run whose caches are worth keeping: success, and plan's "there are changes". */
+const SUCCESS = new Set([0, 2]);
 
-/** Saves a cache on exit: V8 writes a function into the cache once it has been compiled. */
-function later(save: () => void): void {
-  if (pending.length === 0) process.once('exit', saveCodeCaches);
+/** Saves a cache when the process exits after a successful run: V8 writes a function into it once compiled. */
+function saveOnExit(save: () => void): void {
+  if (pending.length === 0) process.once('exit', (code) => SUCCESS.has(code) && saveCodeCaches());
   pending.push(save);
 }
 
@@ -55,9 +57,7 @@ function later(save: () => void): void {
  */
 function variant(): string {
   const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
-  let hash = 5381;
-  for (let i = 0; i < options.length; i++) hash = ((hash * 33) ^ options.charCodeAt(i)) >>> 0;
-  return `${process.version}-${process.arch}${options ? `-${hash.toString(36)}` : ''}`;
+  return `${process.version}-${process.arch}${options ? `-${hash('sha1', options, 'hex').slice(0, 8)}` : ''}`;
 }
 
 /** Writes the caches loadScript found missing or stale (it runs on exit by itself); never throws. */
@@ -108,30 +108,43 @@ function readCache(file: string): Buffer | undefined {
   try {
     const bytes = readFileSync(file);
     const end = bytes.indexOf(10);
-    if (end < 0 || end > 200 || bytes.toString('latin1', 0, end) !== `${HEADER}${digest(bytes.subarray(end + 1))}`) return undefined;
+    if (end !== HEADER.length + DIGEST_LENGTH || bytes.toString('latin1', 0, end) !== `${HEADER}${digest(bytes.subarray(end + 1))}`) return undefined;
     return bytes.subarray(end + 1);
   } catch {
     return undefined;
   }
 }
 
+/** The length of a digest: a SHA-1 in base64url. */
+const DIGEST_LENGTH = 27;
+
 /** V8's bytes, hashed (well under 1 ms; node:crypto is loaded anyway by the commands that read a manifest or a plan). */
 function digest(data: Buffer): string {
   return hash('sha1', data, 'base64url');
 }
 
-/** Writes `file` whole (another rdhooks may be reading it) and removes the caches of other builds of its script. */
+/**
+ * Writes `file` whole (another rdhooks may be reading it) and removes the caches of other builds of its script not
+ * written for CACHE_LIFETIME: an upgrade leaves the old build's behind, and two installed versions (a global one and
+ * a project's own) must not remove each other's caches on every run.
+ */
 function writeCache(file: string, data: Buffer): void {
   const dir = join(file, '..');
   mkdirSync(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, Buffer.concat([Buffer.from(`${HEADER}${digest(data)}\n`, 'latin1'), data]));
   renameSync(temporary, file);
-  // app-2WQJ4A.js.plan.v20.20.2-x64.cache: an "app-" script of another hash is an older build.
+  // app-2WQJ4A.js.plan.v20.20.2-x64.cache: an "app-" script of another hash is another build.
   const name = basename(file);
   const build = name.slice(0, name.indexOf('.js.') + 4);
   const script = build.slice(0, build.lastIndexOf('-') + 1);
+  const before = Date.now() - CACHE_LIFETIME;
   for (const other of readdirSync(dir)) {
-    if (script && other.startsWith(script) && !other.startsWith(build) && other.endsWith('.cache')) rmSync(join(dir, other), { force: true });
+    if (!script || !other.startsWith(script) || other.startsWith(build) || !other.endsWith('.cache')) continue;
+    const path = join(dir, other);
+    if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < before) rmSync(path, { force: true });
   }
 }
+
+/** How long the caches of another build are kept after they were written: 30 days. */
+const CACHE_LIFETIME = 30 * 24 * 60 * 60 * 1000;

@@ -51,8 +51,19 @@ describe('the code cache of the built CLI', () => {
     expect([after.ino, after.mtimeMs, after.size]).toEqual([validateOnly.ino, validateOnly.mtimeMs, validateOnly.size]);
   });
 
+  it('is written only by a run that succeeds, and not by a command\'s help: those compile less than the command', async () => {
+    writeFileSync(join(dir, 'broken.yaml'), 'version: 1\nwebhooks: 3\n');
+    expect((await run(['validate', 'broken.yaml'])).code).toBe(1);
+    expect((await run(['plan', '--help'])).code).toBe(0);
+    expect(cacheOf('app', 'validate')).toBe('');
+    expect(cacheOf('app', 'plan')).toBe('');
+    expect(await run(['validate'])).toEqual(VALID);
+    expect((await run(['plan', '--emulator'])).code).toBe(0);
+    expect(statSync(cacheOf('app', 'plan')).size).toBeGreaterThan(statSync(cacheOf('app', '-')).size);
+  });
+
   it('files a mistyped command, help and no command at all under one name, "-"', async () => {
-    for (const args of [['valdate'], ['--help'], ['bogus', 'x'], []]) await run(args);
+    for (const args of [['valdate'], ['--help'], ['bogus', 'x'], [], ['plan', '--help']]) await run(args);
     expect(readdirSync(cacheDir()).map((f) => f.split('.').slice(0, 3).join('.').replace(/-[A-Z0-9]+\.js/, ''))).toEqual(['app.-']);
   });
 

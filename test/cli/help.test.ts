@@ -1,6 +1,6 @@
 /** Every help page: one per command and per auth action, only its own flags, what it reads, its exit codes, examples. */
 import { describe, expect, it } from '@jest/globals';
-import { COMMAND_NAMES, commandOf } from '../../src/cli/command-names.js';
+import { COMMAND_NAMES } from '../../src/cli/command-names.js';
 import { rdhooks } from '../helpers/cli.js';
 
 const PAGES = ['validate', 'plan', 'apply', 'show', 'init', 'export', 'pin', 'emulator', 'auth url', 'auth exchange', 'auth check'];
@@ -38,11 +38,6 @@ describe('help pages', () => {
     expect(listed.sort()).toEqual([...COMMAND_NAMES, 'completion'].sort());
   });
 
-  it('commandOf names the command a run serves, and none for help, a file or a typo', () => {
-    expect(commandOf(['--debug', 'plan', 'webhooks.yaml'])).toBe('plan');
-    expect(commandOf(['auth', 'check'])).toBe('auth');
-    for (const args of [['--help'], ['webhooks.yaml'], ['valdate'], []]) expect(commandOf(args)).toBe('-');
-  });
 });
 
 describe('rdhooks completion', () => {

@@ -20,9 +20,13 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Runs `rdhooks ...args` in a child process; the environment is minimal unless `env` adds to it. */
+/**
+ * Runs `rdhooks ...args` in a child process; the environment is minimal unless `env` adds to it. Its code cache is
+ * the suite's own (test/global-setup.js), never the user's.
+ */
 export function rdhooks(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  if (process.env.RDHOOKS_TEST_CACHE_HOME) env.XDG_CACHE_HOME = process.env.RDHOOKS_TEST_CACHE_HOME;
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: 'pipe' });

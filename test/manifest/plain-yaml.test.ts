@@ -131,6 +131,7 @@ describe('the plain-YAML reader', () => {
     ['a top-level list', '- a\n'],
     ['a __proto__ key', '__proto__: 1\n'],
     ['a key read as a boolean', 'True: 1\n'],
+    ['a key longer than yaml allows', `${'k'.repeat(1025)}: 1\n`],
     ['an astral character', 'a: 😀\n'],
   ])('leaves %s to the yaml package', (_label: string, text: string) => {
     expect(compare(text)).toBe('declined');

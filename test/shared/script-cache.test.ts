@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { hash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -106,14 +106,17 @@ describe('loadScript', () => {
     expect(whole(file)).toBe(true);
   });
 
-  it('removes the caches of older builds of the same script when it writes one', () => {
+  it('removes the caches of other builds of the same script that were not written for 30 days, and only those', () => {
     const cacheDir = join(dir, 'cache');
-    loadScript(script('yaml-OLD11111.js', 'module.exports = 1;'), cacheDir, 'validate');
+    loadScript(script('app-OLD11111.js', 'module.exports = 1;'), cacheDir, 'plan');
+    loadScript(script('app-RECENT22.js', 'module.exports = 2;'), cacheDir, 'plan');
+    loadScript(script('got-KEEP3333.js', 'module.exports = 3;'), cacheDir, 'api');
     saveCodeCaches();
-    loadScript(script('yargs-KEEP2222.js', 'module.exports = 2;'), cacheDir, 'validate');
-    loadScript(script('yaml-NEW33333.js', 'module.exports = 3;'), cacheDir, 'validate');
+    const old = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000);
+    for (const f of caches(cacheDir).filter((f) => !f.startsWith('app-RECENT22'))) utimesSync(join(cacheDir, f), old, old);
+    loadScript(script('app-NEW44444.js', 'module.exports = 4;'), cacheDir, 'plan');
     saveCodeCaches();
-    expect(caches(cacheDir).map((f) => f.split('.')[0]).sort()).toEqual(['yaml-NEW33333', 'yargs-KEEP2222']);
+    expect(caches(cacheDir).map((f) => f.split('.')[0]).sort()).toEqual(['app-NEW44444', 'app-RECENT22', 'got-KEEP3333']);
   });
 
   it('runs the script when the cache cannot be written', () => {
